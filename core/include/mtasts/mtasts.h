@@ -1,0 +1,30 @@
+/**
+ * @file mtasts.h
+ * @brief mtasts: RFC-exact MTA-STS and TLS-RPT linting, sans I/O.
+ *
+ * Quick start:
+ *   #include "mtasts/mtasts.h"
+ *   auto p = mtasts::lint_policy(body);        // RFC 8461 §3.2
+ *   auto s = mtasts::lint_sts_record(txt);     // RFC 8461 §3.1
+ *   auto t = mtasts::lint_tlsrpt_record(txt);  // RFC 8460 §3
+ *   bool ok = mtasts::mx_matches("*.example.com", "mx1.example.com.");
+ *   for (auto& f : p.findings)
+ *     printf("%u:%u %s %s\n", f.line, f.column,
+ *            std::string(mtasts::code_name(f.code)).c_str(), f.message.c_str());
+ *
+ * Nothing here reads files, sockets or clocks, and no public function throws.
+ */
+#ifndef MTASTS_MTASTS_H
+#define MTASTS_MTASTS_H
+
+#include "mtasts/finding.h"
+#include "mtasts/mx_match.h"
+#include "mtasts/policy.h"
+#include "mtasts/records.h"
+
+namespace mtasts {
+/** The library version, e.g. "0.1.0". */
+const char* version() noexcept;
+}  // namespace mtasts
+
+#endif

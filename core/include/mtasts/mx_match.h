@@ -1,0 +1,23 @@
+/**
+ * @file mx_match.h
+ * @brief Whether a policy's mx pattern covers an MX host.
+ * @see RFC 8461 §4.1, RFC 6125 §6.4
+ *
+ * A pattern is a host name, or `*.` followed by a suffix; the wildcard stands
+ * for exactly one whole left-most label (`*.example.com` covers
+ * `mx.example.com`, not `example.com` nor `a.b.example.com`). Comparison is
+ * ASCII case-insensitive; one trailing dot on either side is ignored (MX
+ * RDATA names are fully qualified). Empty or malformed input never matches.
+ */
+#ifndef MTASTS_MX_MATCH_H
+#define MTASTS_MX_MATCH_H
+
+#include <string_view>
+
+namespace mtasts {
+
+[[nodiscard]] bool mx_matches(std::string_view pattern, std::string_view host) noexcept;
+
+}  // namespace mtasts
+
+#endif

@@ -1,0 +1,79 @@
+/**
+ * @file text.h
+ * @brief Internal helpers shared by the parsers: character classes, UTF-8,
+ *        positions, evidence quoting and the capped finding sink.
+ */
+#ifndef MTASTS_SRC_TEXT_H
+#define MTASTS_SRC_TEXT_H
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mtasts/finding.h"
+
+namespace mtasts::detail {
+
+// RFC 5234 core rules.
+constexpr bool is_alpha(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool is_alnum(char c) noexcept { return is_alpha(c) || is_digit(c); }
+constexpr bool is_wsp(char c) noexcept { return c == ' ' || c == '\t'; }
+/** CTL of RFC 5234: %x00-1F / %x7F. */
+constexpr bool is_ctl(char c) noexcept {
+  auto u = static_cast<unsigned char>(c);
+  return u < 0x20 || u == 0x7f;
+}
+constexpr char ascii_lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+bool iequals(std::string_view a, std::string_view b) noexcept;
+
+/**
+ * Length of the well-formed UTF-8 sequence starting at s[i] (1-4), or 0 when
+ * the bytes there are not well-formed UTF-8 (RFC 3629: no overlongs, no
+ * surrogates, nothing above U+10FFFF).
+ */
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept;
+
+/** 1-based code-point column of byte offset `off` in `line`. */
+std::uint32_t column_at(std::string_view line, std::size_t off) noexcept;
+
+/**
+ * The evidence as it should appear in a message: in double quotes, control
+ * characters and invalid bytes escaped (\t, \r, \n, \xNN), and cut to about
+ * `max` code points with an ellipsis.
+ */
+std::string quote(std::string_view s, std::size_t max = 60);
+
+/**
+ * Collects findings. Positional findings are capped (per code and in all) so
+ * that a 10 MB body cannot produce a 10 MB report; findings about the whole
+ * artefact (line 0) are never dropped, and an error that was dropped still
+ * counts: valid() is exact whatever was listed.
+ */
+class finding_sink {
+ public:
+  static constexpr std::size_t per_code_cap = 20;
+  static constexpr std::size_t total_cap = 200;
+  void add(code c, std::string message, std::uint32_t line = 0, std::uint32_t column = 0);
+  bool has(code c) const noexcept;
+  /** No error was raised (listed or not). */
+  bool valid() const noexcept { return !any_error_; }
+  /** The findings, with one lint.truncated note at the end if any were dropped. */
+  std::vector<finding> take();
+
+ private:
+  std::vector<finding> items_;
+  std::vector<std::uint16_t> per_code_;
+  std::size_t dropped_ = 0;
+  bool any_error_ = false;
+};
+
+}  // namespace mtasts::detail
+
+#endif
