@@ -23,6 +23,8 @@
  * §8.3 and §10.2 is given.
  */
 #include <optional>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "domain.h"
 #include "mtasts/policy.h"
@@ -450,17 +452,16 @@ class policy_linter {
     const bool ok = check_mx_value(v, diags);
     for (auto& d : diags) sink_.add(d.c, std::move(d.message), n, column_at(line, vstart + d.offset));
     if (!ok) return;
-    for (std::size_t i = 0; i < policy_.mx.size(); ++i) {
-      if (iequals(policy_.mx[i], v)) {
-        sink_.add(code::policy_mx_duplicate,
-                  "mx " + quote(v) + " on line " + std::to_string(n) + " repeats line " +
-                      std::to_string(mx_lines_[i]),
-                  n, column_at(line, vstart));
-        return;
-      }
+    std::string folded;
+    for (char c : v) folded += ascii_lower(c);
+    const auto [it, fresh] = mx_seen_.emplace(std::move(folded), n);
+    if (!fresh) {
+      sink_.add(code::policy_mx_duplicate,
+                "mx " + quote(v) + " on line " + std::to_string(n) + " repeats line " + std::to_string(it->second),
+                n, column_at(line, vstart));
+      return;
     }
     policy_.mx.emplace_back(v);
-    mx_lines_.push_back(n);
     if (v.size() > 2 && v[0] == '*') {
       if (wildcard_over_public_suffix(v))
         sink_.add(code::policy_mx_wildcard_public_suffix,
@@ -518,8 +519,7 @@ class policy_linter {
                 n, vcol);
       return;
     }
-    for (const auto& e : policy_.extensions)
-      if (e.first == key) return;
+    if (!extension_seen_.insert(key).second) return;
     policy_.extensions.emplace_back(std::string(key), std::string(value));
   }
 
@@ -604,7 +604,8 @@ class policy_linter {
   seen_field version_, mode_, max_age_;
   std::uint64_t max_age_value_ = 0;
   bool any_mx_line_ = false;
-  std::vector<std::uint32_t> mx_lines_;
+  std::unordered_map<std::string, std::uint32_t> mx_seen_;  // folded pattern -> first line
+  std::unordered_set<std::string_view> extension_seen_;
   std::vector<typo> typos_;
   bool first_key_seen_ = false;
   std::string_view first_key_;

@@ -17,6 +17,8 @@
  */
 #include "mtasts/records.h"
 
+#include <unordered_set>
+
 #include "text.h"
 
 namespace mtasts {
@@ -102,8 +104,8 @@ std::string looks_like(std::string_view t) {
 
 class record_tokenizer {
  public:
-  record_tokenizer(std::string_view text, const kind_codes& k, finding_sink& sink)
-      : full_(text), k_(k), sink_(sink) {}
+  record_tokenizer(std::string_view text, const column_map& cols, const kind_codes& k, finding_sink& sink)
+      : full_(text), cols_(cols), k_(k), sink_(sink) {}
 
   /** Returns false when the record is empty (nothing else to say). */
   bool run(std::vector<field>& fields) {
@@ -184,7 +186,7 @@ class record_tokenizer {
     return true;
   }
 
-  std::uint32_t col(std::size_t off) const { return column_at(full_, off); }
+  std::uint32_t col(std::size_t off) const { return cols_.at(off); }
 
   void check_characters(std::string_view t, std::size_t base) {
     for (std::size_t i = 0; i < t.size(); ++i) {
@@ -245,14 +247,15 @@ class record_tokenizer {
   }
 
   std::string_view full_;
+  const column_map& cols_;
   const kind_codes& k_;
   finding_sink& sink_;
 };
 
 /** The generic ext-value check; returns false after reporting. */
-bool check_ext_value(const field& f, std::string_view full, const kind_codes& k, finding_sink& sink) {
+bool check_ext_value(const field& f, const column_map& cols, const kind_codes& k, finding_sink& sink) {
   if (f.value.empty()) {
-    sink.add(k.value_invalid, "field " + quote(f.name) + " has an empty value", 1, column_at(full, f.value_off));
+    sink.add(k.value_invalid, "field " + quote(f.name) + " has an empty value", 1, cols.at(f.value_off));
     return false;
   }
   const std::size_t bad = bad_value_char(f.value);
@@ -260,15 +263,15 @@ bool check_ext_value(const field& f, std::string_view full, const kind_codes& k,
     sink.add(k.value_invalid,
              "the value of " + quote(f.name) + " contains " + quote(f.value.substr(bad, 1)) +
                  "; values exclude spaces, '=', ';' and control characters",
-             1, column_at(full, f.value_off + bad));
+             1, cols.at(f.value_off + bad));
     return false;
   }
   return true;
 }
 
-void add_extension(extension_list& list, const field& f) {
-  for (const auto& e : list)
-    if (e.first == f.name) return;
+/** First occurrence of each name wins. */
+void add_extension(extension_list& list, std::unordered_set<std::string_view>& seen, const field& f) {
+  if (!seen.insert(f.name).second) return;
   list.emplace_back(std::string(f.name), std::string(f.value));
 }
 
@@ -299,7 +302,9 @@ std::string join_strings(const std::vector<std::string>& strings, finding_sink& 
 sts_result lint_sts(std::string_view text, finding_sink& sink) {
   sts_result r;
   std::vector<field> fields;
-  record_tokenizer tok(text, sts_codes, sink);
+  const column_map cols(text);
+  record_tokenizer tok(text, cols, sts_codes, sink);
+  std::unordered_set<std::string_view> seen;
   sts_record rec;
   bool have_id = false;
   std::size_t id_off = 0;
@@ -311,7 +316,7 @@ sts_result lint_sts(std::string_view text, finding_sink& sink) {
           sink.add(code::sts_id_duplicate,
                    "a second id field " + quote(f.value, 40) + (f.value == rec.id ? " (same value)" : "") +
                        "; senders use the first (" + quote(rec.id, 40) + ")",
-                   1, column_at(text, f.name_off));
+                   1, cols.at(f.name_off));
           continue;
         }
         // sts-id = %s"id=" 1*32(ALPHA / DIGIT)
@@ -320,31 +325,31 @@ sts_result lint_sts(std::string_view text, finding_sink& sink) {
           if (!is_alnum(f.value[i])) bad = i;
         if (f.value.empty()) {
           sink.add(code::sts_id_invalid, "id is empty; it must be 1-32 letters or digits", 1,
-                   column_at(text, f.value_off));
+                   cols.at(f.value_off));
         } else if (bad != std::string_view::npos) {
           std::string msg = "id " + quote(f.value, 40) + " contains " + quote(f.value.substr(bad, 1)) +
                             "; ids are letters and digits only";
           if (f.value[bad] == '-' || f.value[bad] == ':' || f.value[bad] == '.')
             msg += " (dates like 2024-01-01 are a common mistake: write 20240101)";
-          sink.add(code::sts_id_invalid, msg, 1, column_at(text, f.value_off + bad));
+          sink.add(code::sts_id_invalid, msg, 1, cols.at(f.value_off + bad));
         } else if (f.value.size() > 32) {
           sink.add(code::sts_id_invalid,
                    "id " + quote(f.value, 40) + " is " + std::to_string(f.value.size()) +
                        " characters long; at most 32 are allowed",
-                   1, column_at(text, f.value_off + 32));
+                   1, cols.at(f.value_off + 32));
         }
         have_id = true;
         id_off = f.name_off;
         rec.id = std::string(f.value);
         continue;
       }
-      if (!check_ext_value(f, text, sts_codes, sink)) continue;
+      if (!check_ext_value(f, cols, sts_codes, sink)) continue;
       if (iequals(f.name, "id")) case_id = &f;
       std::string msg = "field " + quote(f.name) + " is not a registered MTA-STS field; senders ignore it";
       if (f.name == "v") msg = "a second version field " + quote(f.value) + "; senders ignore it";
       else if (iequals(f.name, "id")) msg = "field " + quote(f.name) + " is not \"id\" (field names are case-sensitive); senders ignore it";
-      sink.add(code::sts_extension_unknown, msg, 1, column_at(text, f.name_off));
-      add_extension(rec.extensions, f);
+      sink.add(code::sts_extension_unknown, msg, 1, cols.at(f.name_off));
+      add_extension(rec.extensions, seen, f);
     }
     if (!have_id) {
       std::string msg = "the record has no id field";
@@ -378,8 +383,8 @@ bool is_hex(char c) noexcept { return is_digit(c) || (c >= 'a' && c <= 'f') || (
 
 enum class uri_verdict { usable, unusable_scheme, broken };
 
-uri_verdict check_uri(std::string_view u, std::size_t off, std::string_view full, finding_sink& sink) {
-  auto col = [&](std::size_t i) { return column_at(full, off + i); };
+uri_verdict check_uri(std::string_view u, std::size_t off, const column_map& cols, finding_sink& sink) {
+  auto col = [&](std::size_t i) { return cols.at(off + i); };
   // DMARC's size suffix: "!" 1*DIGIT [ "k" / "m" / "g" / "t" ] at the end.
   const std::size_t bang = u.find('!');
   if (bang != std::string_view::npos) {
@@ -453,7 +458,9 @@ uri_verdict check_uri(std::string_view u, std::size_t off, std::string_view full
 tlsrpt_result lint_tlsrpt(std::string_view text, finding_sink& sink) {
   tlsrpt_result r;
   std::vector<field> fields;
-  record_tokenizer tok(text, tlsrpt_codes, sink);
+  const column_map cols(text);
+  record_tokenizer tok(text, cols, tlsrpt_codes, sink);
+  std::unordered_set<std::string_view> seen;
   tlsrpt_record rec;
   bool have_rua = false;
   const field* case_rua = nullptr;
@@ -464,7 +471,7 @@ tlsrpt_result lint_tlsrpt(std::string_view text, finding_sink& sink) {
           sink.add(code::tlsrpt_rua_duplicate,
                    "a second rua field " + quote(f.value, 40) +
                        "; the first one counts and reporters may ignore this one",
-                   1, column_at(text, f.name_off));
+                   1, cols.at(f.name_off));
           continue;
         }
         have_rua = true;
@@ -474,7 +481,7 @@ tlsrpt_result lint_tlsrpt(std::string_view text, finding_sink& sink) {
         const std::string_view v = f.value;
         if (v.empty()) {
           sink.add(code::tlsrpt_rua_empty, "rua is empty; it needs at least one mailto: or https: URI", 1,
-                   column_at(text, f.value_off));
+                   cols.at(f.value_off));
           continue;
         }
         while (p <= v.size()) {
@@ -486,10 +493,10 @@ tlsrpt_result lint_tlsrpt(std::string_view text, finding_sink& sink) {
           const std::string_view u = v.substr(a, b - a);
           if (u.empty()) {
             sink.add(code::tlsrpt_rua_invalid, "rua has an empty entry in its comma-separated list", 1,
-                     column_at(text, f.value_off + a));
+                     cols.at(f.value_off + a));
             ++broken;
           } else {
-            switch (check_uri(u, f.value_off + a, text, sink)) {
+            switch (check_uri(u, f.value_off + a, cols, sink)) {
               case uri_verdict::usable: ++usable; break;
               case uri_verdict::unusable_scheme: ++unusable; break;
               case uri_verdict::broken: ++broken; break;
@@ -502,22 +509,22 @@ tlsrpt_result lint_tlsrpt(std::string_view text, finding_sink& sink) {
         if (usable == 0 && broken == 0)
           sink.add(code::tlsrpt_rua_none_usable,
                    "rua lists no mailto: or https: URI, so reporters have nowhere to send reports", 1,
-                   column_at(text, f.value_off));
+                   cols.at(f.value_off));
         if (usable + unusable + broken > 1)
           sink.add(code::tlsrpt_rua_multiple,
                    "rua lists " + std::to_string(usable + unusable + broken) +
                        " destinations; reporters may send to all of them or to only one",
-                   1, column_at(text, f.value_off));
+                   1, cols.at(f.value_off));
         continue;
       }
-      if (!check_ext_value(f, text, tlsrpt_codes, sink)) continue;
+      if (!check_ext_value(f, cols, tlsrpt_codes, sink)) continue;
       if (iequals(f.name, "rua")) case_rua = &f;
       std::string msg = "field " + quote(f.name) + " is not a TLS-RPT field; reporters ignore it";
       if (f.name == "v") msg = "a second version field " + quote(f.value) + "; reporters ignore it";
       else if (iequals(f.name, "rua")) msg = "field " + quote(f.name) + " is not \"rua\" (field names are case-sensitive); reporters ignore it";
       else if (f.name == "ruf") msg = "field \"ruf\" is DMARC's, not TLS-RPT's; reporters ignore it";
-      sink.add(code::tlsrpt_extension_unknown, msg, 1, column_at(text, f.name_off));
-      add_extension(rec.extensions, f);
+      sink.add(code::tlsrpt_extension_unknown, msg, 1, cols.at(f.name_off));
+      add_extension(rec.extensions, seen, f);
     }
     if (!have_rua) {
       std::string msg = "the record has no rua field, so reporters have nowhere to send reports";

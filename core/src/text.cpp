@@ -53,6 +53,33 @@ std::uint32_t column_at(std::string_view line, std::size_t off) noexcept {
   return col;
 }
 
+column_map::column_map(std::string_view text) : text_(text) {
+  bool ascii = true;
+  for (char c : text)
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  if (ascii) return;
+  cols_.resize(text.size() + 1);
+  std::uint32_t col = 1;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t n = utf8_sequence_length(text, i);
+    if (n == 0) n = 1;
+    for (std::size_t k = 0; k < n && i + k < text.size(); ++k) cols_[i + k] = col;
+    i += n;
+    ++col;
+  }
+  cols_[text.size()] = col;
+}
+
+std::uint32_t column_map::at(std::size_t off) const noexcept {
+  if (off > text_.size()) off = text_.size();
+  if (cols_.empty()) return static_cast<std::uint32_t>(off + 1);
+  return cols_[off];
+}
+
 std::string quote(std::string_view s, std::size_t max) {
   static constexpr char hex[] = "0123456789ABCDEF";
   std::string out = "\"";

@@ -44,6 +44,21 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept;
 std::uint32_t column_at(std::string_view line, std::size_t off) noexcept;
 
 /**
+ * Maps byte offsets of one text to 1-based code-point columns in O(1): the
+ * identity for ASCII text, a table otherwise (built once). Keeps a record of
+ * thousands of fields from costing thousands of scans.
+ */
+class column_map {
+ public:
+  explicit column_map(std::string_view text);
+  std::uint32_t at(std::size_t off) const noexcept;
+
+ private:
+  std::string_view text_;
+  std::vector<std::uint32_t> cols_;  // empty when text_ is ASCII
+};
+
+/**
  * The evidence as it should appear in a message: in double quotes, control
  * characters and invalid bytes escaped (\t, \r, \n, \xNN), and cut to about
  * `max` code points with an ellipsis.
