@@ -1,0 +1,395 @@
+// End-to-end test of the web page in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core).
+//
+//   node --test tests/e2e/            serves $MTASTS_DIST (default <repo>/dist) with tools/serve.mjs
+//
+// Every page test fails on a console error, a page error, a CSP violation, a failed or >= 400 request,
+// and on any request to an origin other than the page's own (those are also blocked).
+// Screenshots go to tests/e2e/artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const dist = path.resolve(process.env.MTASTS_DIST || path.join(repo, 'dist'));
+const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const TIMEOUT = { timeout: 60_000 };
+
+const GOOD_POLICY = 'version: STSv1\nmode: enforce\nmx: mail.example.com\nmx: *.mx.example.net\nmax_age: 604800\n';
+const ENFORCE_POLICY = 'version: STSv1\nmode: Enforce\nmx: mail.example.com\nmax_age: 604800\n';
+
+/** @type {import('node:child_process').ChildProcess} */
+let server;
+/** @type {import('playwright-core').Browser} */
+let browser;
+let base = '';
+let port = 0;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port: p } = /** @type {import('node:net').AddressInfo} */ (probe.address());
+      probe.close(() => resolve(p));
+    });
+  });
+}
+
+before(async () => {
+  for (const file of ['index.html', 'app.js', 'style.css', 'mtasts.mjs']) {
+    if (!existsSync(path.join(dist, file))) {
+      throw new Error(`${path.join(dist, file)} is missing: build the page first, or point MTASTS_DIST at a built page`);
+    }
+  }
+  if (!existsSync(executablePath)) throw new Error(`${executablePath} is missing: apt-get install -y --no-install-recommends chromium`);
+  port = await freePort();
+  server = spawn(process.execPath, [path.join(repo, 'tools/serve.mjs'), dist, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  server.stderr?.on('data', (d) => { stderr += d; });
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve.mjs did not start: ${stderr}`)), 10_000);
+    let out = '';
+    server.stdout?.on('data', (d) => {
+      out += d;
+      if (out.includes(`at http://localhost:${port}/`)) {
+        clearTimeout(timer);
+        resolve(undefined);
+      }
+    });
+    server.once('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${stderr}`)));
+  });
+  base = `http://127.0.0.1:${port}/`;
+  browser = await chromium.launch({
+    executablePath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  mkdirSync(artifacts, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
+    server.kill('SIGTERM');
+    assert.deepEqual(await exited, { code: 0, signal: null }, 'serve.mjs exits 0 on SIGTERM');
+  }
+});
+
+/**
+ * Opens the page in a fresh context, runs fn, then fails on any problem the page showed.
+ * @param {{viewport?: {width: number, height: number}, colorScheme?: 'light'|'dark', allowErrors?: boolean,
+ *          route?: (context: import('playwright-core').BrowserContext) => Promise<void>, waitFor?: string}} options
+ * @param {(page: import('playwright-core').Page) => Promise<void>} fn
+ */
+async function withPage(options, fn) {
+  const { viewport = { width: 1280, height: 900 }, colorScheme = 'light', allowErrors = false } = options;
+  const context = await browser.newContext({ viewport, colorScheme });
+  /** @type {string[]} */
+  const problems = [];
+  /** @type {string[]} */
+  const errors = [];
+  const origin = new URL(base).origin;
+  await context.route((url) => url.origin !== origin && url.protocol !== 'data:', (route) => {
+    problems.push(`request to another origin: ${route.request().url()}`);
+    return route.abort('blockedbyclient');
+  });
+  await context.addInitScript(() => {
+    // @ts-ignore
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      // @ts-ignore
+      window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`);
+    });
+  });
+  if (options.route) await options.route(context);
+  const page = await context.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || /Content Security Policy|Refused to/i.test(msg.text())) {
+      errors.push(`console ${msg.type()}: ${msg.text()}`);
+    }
+  });
+  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  page.on('response', (res) => { if (res.status() >= 400) errors.push(`HTTP ${res.status()}: ${res.url()}`); });
+  try {
+    await page.goto(base);
+    await page.waitForSelector(options.waitFor ?? 'body[data-state="ready"]');
+    await fn(page);
+    // @ts-ignore
+    problems.push(...(await page.evaluate(() => window.__csp)).map((v) => `CSP violation: ${v}`));
+    if (!allowErrors) problems.push(...errors);
+    assert.deepEqual(problems, [], 'the page had no console errors, CSP violations, failed or foreign requests');
+  } finally {
+    await context.close();
+  }
+}
+
+/** Waits until the element's text matches re. @param {import('playwright-core').Page} page */
+async function waitText(page, selector, re) {
+  try {
+    await page.waitForFunction(([sel, src, flags]) => new RegExp(src, flags).test(document.querySelector(sel)?.textContent ?? ''),
+      [selector, re.source, re.flags], { timeout: 5000 });
+  } catch {
+    assert.match(await page.textContent(selector) ?? '', re, `${selector} text`);
+  }
+}
+
+/** Findings as shown: severity, line, column, code. @param {import('playwright-core').Page} page */
+function shownFindings(page) {
+  return page.$$eval('#findings li.finding', (items) => items.map((li) => ({
+    severity: ['error', 'warning', 'info'].find((s) => li.classList.contains(s)),
+    line: li.dataset.line ? Number(li.dataset.line) : undefined,
+    column: li.dataset.column ? Number(li.dataset.column) : undefined,
+    code: li.querySelector('.code')?.textContent,
+  })));
+}
+
+/** UTF-16 offset of a 1-based line and code-point column, written independently of the page's. */
+function utf16Offset(text, line, column) {
+  const lines = text.split('\n');
+  const before = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
+  return before + [...lines[line - 1]].slice(0, column - 1).join('').length;
+}
+
+test('serve.mjs: headers, MIME types, and no way out of the directory', TIMEOUT, async () => {
+  const get = (urlPath, method = 'GET') => new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: urlPath, method }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  const home = /** @type {import('node:http').IncomingMessage} */ (await get('/'));
+  assert.equal(home.statusCode, 200);
+  assert.equal(home.headers['content-type'], 'text/html; charset=utf-8');
+  assert.equal(home.headers['content-security-policy'],
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'");
+  assert.equal(home.headers['x-content-type-options'], 'nosniff');
+  assert.equal(home.headers['referrer-policy'], 'no-referrer');
+  assert.equal(home.headers['cache-control'], 'no-cache');
+  assert.equal(home.headers['cross-origin-embedder-policy'], undefined);
+  const types = { '/app.js': /^text\/javascript/, '/mtasts.mjs': /^text\/javascript/, '/style.css': /^text\/css/ };
+  for (const wasm of readdirSync(dist).filter((f) => f.endsWith('.wasm'))) types[`/${wasm}`] = /^application\/wasm$/;
+  for (const [p, type] of Object.entries(types)) {
+    const res = /** @type {import('node:http').IncomingMessage} */ (await get(p));
+    assert.equal(res.statusCode, 200, p);
+    assert.match(res.headers['content-type'] ?? '', type, p);
+  }
+  for (const p of ['/../package.json', '/..%2fpackage.json', '/%2e%2e/%2e%2e/etc/passwd', '/..\\..\\etc\\passwd', '/%00', '/nope.html']) {
+    assert.equal(/** @type {any} */ (await get(p)).statusCode, 404, p);
+  }
+  assert.equal(/** @type {any} */ (await get('/', 'POST')).statusCode, 405);
+});
+
+test('typing a valid policy shows "valid", no errors, and what the policy means', TIMEOUT, async () => {
+  await withPage({}, async (page) => {
+    await page.locator('#input').pressSequentially(GOOD_POLICY);
+    await waitText(page, '#summary', /^Valid policy file/);
+    await waitText(page, '#detected', /Detected: policy file/);
+    assert.equal((await shownFindings(page)).filter((f) => f.severity === 'error').length, 0);
+    await waitText(page, '#summary', /\b0 errors\b/);
+    const meaning = await page.textContent('#meaning') ?? '';
+    assert.match(meaning, /enforce/);
+    assert.match(meaning, /mail\.example\.com/);
+    assert.match(meaning, /\*\.mx\.example\.net/);
+    assert.match(meaning, /604800 s = 7 days/);
+    assert.equal(await page.locator('#lines li').count(), 5);
+    assert.equal(await page.locator('#lines li.error').count(), 0);
+    assert.match(await page.textContent('#version') ?? '', /\S/);
+    assert.doesNotMatch(await page.textContent('#version') ?? '', /not loaded/);
+    await page.screenshot({ path: path.join(artifacts, 'valid-desktop.png'), fullPage: true });
+  });
+});
+
+test('"mode: Enforce" is an error marked on line 2', TIMEOUT, async () => {
+  await withPage({}, async (page) => {
+    await page.fill('#input', ENFORCE_POLICY);
+    await waitText(page, '#summary', /^Invalid policy file/);
+    const errors = (await shownFindings(page)).filter((f) => f.severity === 'error');
+    assert.deepEqual(errors, [{ severity: 'error', line: 2, column: 7, code: 'policy.mode.invalid' }]);
+    const marked = page.locator('#lines li[data-line="2"]');
+    assert.match(await marked.getAttribute('class') ?? '', /\berror\b/);
+    const codes = await marked.locator('.codes').textContent() ?? '';
+    assert.ok(errors.filter((f) => f.line === 2).every((f) => codes.includes(f.code ?? '?')), 'line 2 lists its codes');
+    assert.equal(await page.locator('#lines li.error').count(), 1);
+    assert.equal(await page.locator('#lines li[data-line="2"] .at.error').count(), 1, 'the column is marked');
+    await page.screenshot({ path: path.join(artifacts, 'enforce-desktop.png'), fullPage: true });
+  });
+});
+
+test('auto-detection picks the TXT-record and TLS-RPT linters, and reads dig output', TIMEOUT, async () => {
+  await withPage({}, async (page) => {
+    await page.fill('#input', 'v=STSv1; id=abc');
+    await waitText(page, '#detected', /^Detected: _mta-sts TXT record$/);
+    await waitText(page, '#summary', /^Valid _mta-sts TXT record/);
+    assert.equal(await page.getAttribute('body', 'data-kind'), 'sts');
+    assert.match(await page.textContent('#meaning') ?? '', /Policy id\s*abc/);
+
+    await page.fill('#input', 'v=TLSRPTv1; rua=mailto:a@b.example');
+    await waitText(page, '#detected', /^Detected: TLS-RPT TXT record$/);
+    await waitText(page, '#summary', /^Valid TLS-RPT TXT record/);
+    assert.equal(await page.getAttribute('body', 'data-kind'), 'tlsrpt');
+    assert.match(await page.textContent('#meaning') ?? '', /mailto:a@b\.example/);
+
+    // As dig prints it: the strings are joined, and places point into the text as pasted.
+    await page.fill('#input', '_mta-sts.example.com. 300 IN TXT "v=STSv1; " "id=abc"');
+    await waitText(page, '#summary', /^Valid _mta-sts TXT record/);
+    assert.equal(await page.isVisible('#note'), true);
+    await page.screenshot({ path: path.join(artifacts, 'dig-sts-desktop.png'), fullPage: true });
+    const bad = 'v=STSv1; id=a-b';
+    await page.fill('#input', `"${bad}"`);
+    await waitText(page, '#summary', /^Invalid _mta-sts TXT record/);
+    const direct = await page.evaluate(async (text) => {
+      const m = await (await import('./mtasts.mjs')).load();
+      return m.lintStsRecord(text).findings.filter((/** @type {any} */ f) => f.line).map((/** @type {any} */ f) => [f.line, f.column + 1]);
+    }, bad);
+    const shown = (await shownFindings(page)).filter((f) => f.line).map((f) => [f.line, f.column]);
+    assert.deepEqual((await shownFindings(page)).filter((f) => f.line).map((f) => f.code), ['sts.id.invalid']);
+    assert.ok(direct.length > 0);
+    assert.deepEqual(shown.sort(), direct.sort(), 'columns shift by the opening quote');
+
+    // A chosen kind wins over detection.
+    await page.selectOption('#kind', 'policy');
+    await waitText(page, '#detected', /checking as policy file/);
+    await waitText(page, '#summary', /^Invalid policy file/);
+  });
+});
+
+test('pasted markup is shown as text and never runs', TIMEOUT, async () => {
+  const payloads = [
+    '<img src=x onerror=window.__pwned=1>\n<script>window.__pwned=2</script>\nmode: <svg onload=window.__pwned=3>\n',
+    'v=STSv1; id=<img src=x onerror=window.__pwned=4>',
+    'v=TLSRPTv1; rua=mailto:<img/src=x/onerror=window.__pwned=5>@b.example',
+    '"v=STSv1; id=<script>window.__pwned=6</script>"',
+  ];
+  await withPage({}, async (page) => {
+    for (const payload of payloads) {
+      await page.fill('#input', payload);
+      await waitText(page, '#lines', /<(img|script)/);
+      await page.waitForTimeout(150);
+      assert.equal(await page.evaluate(() => typeof (/** @type {any} */ (window)).__pwned), 'undefined', payload);
+      assert.equal(await page.locator('main img, main script, main svg, main iframe').count(), 0, payload);
+      const firstLine = payload.split('\n')[0];
+      assert.ok((await page.textContent('#lines') ?? '').includes(firstLine), `literal text shown for ${payload}`);
+    }
+  });
+});
+
+test('keyboard only: Tab to the kind selector and the textarea, type, change kind, jump to a finding', TIMEOUT, async () => {
+  await withPage({}, async (page) => {
+    /** @type {string[]} */
+    const visited = [];
+    for (let i = 0; i < 20 && visited.at(-1) !== 'input'; i++) {
+      await page.keyboard.press('Tab');
+      visited.push(await page.evaluate(() => document.activeElement?.id ?? ''));
+    }
+    assert.ok(visited.includes('kind'), `the kind selector is reachable: ${visited}`);
+    assert.equal(visited.at(-1), 'input', `Tab reaches the textarea: ${visited}`);
+    const outline = await page.evaluate(() => getComputedStyle(/** @type {Element} */ (document.activeElement)).outlineStyle);
+    assert.notEqual(outline, 'none', 'the focused textarea shows a focus ring');
+    await page.keyboard.type(ENFORCE_POLICY);
+    await waitText(page, '#summary', /^Invalid policy file/);
+
+    for (let i = 0; i < 10 && await page.evaluate(() => document.activeElement?.id) !== 'kind'; i++) {
+      await page.keyboard.press('Shift+Tab');
+    }
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'kind', 'Shift+Tab goes back to the kind selector');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.inputValue('#kind'), 'sts');
+    await waitText(page, '#summary', /_mta-sts TXT record/);
+    await page.keyboard.press('Home');
+    assert.equal(await page.inputValue('#kind'), 'auto');
+    await waitText(page, '#summary', /^Invalid policy file/);
+
+    const target = (await shownFindings(page)).find((f) => f.line === 2);
+    assert.ok(target);
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => document.activeElement?.matches('button.goto'))) break;
+    }
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('li')?.dataset.line), '2', 'the first finding is on line 2');
+    await page.keyboard.press('Enter');
+    const caret = await page.evaluate(() => {
+      const ta = /** @type {HTMLTextAreaElement} */ (document.activeElement);
+      return { id: ta.id, start: ta.selectionStart };
+    });
+    assert.deepEqual(caret, { id: 'input', start: utf16Offset(ENFORCE_POLICY, 2, target.column ?? 1) });
+  });
+});
+
+test('a finding after astral characters puts the caret on the right UTF-16 offset', TIMEOUT, async () => {
+  await withPage({}, async (page) => {
+    assert.deepEqual(await page.evaluate(async () => {
+      const { offsetOf, positionOf } = await import('./app.js');
+      return [offsetOf('a😀b\nx😀y', 2, 3), offsetOf('a😀b', 1, 99), positionOf('a😀b\nx😀y', 8)];
+    }), [8, 4, { line: 2, column: 3 }]);
+    const text = 'v=TLSRPTv1; rua=mailto:😀😀@b.example!10m';
+    await page.fill('#input', text);
+    await waitText(page, '#summary', /^Invalid TLS-RPT TXT record/);
+    const after = (await shownFindings(page)).find((f) => (f.column ?? 0) > 25);
+    assert.ok(after, 'a finding placed after the emoji');
+    await page.click(`#findings li[data-column="${after.column}"] button.goto`);
+    const { start, value } = await page.evaluate(() => {
+      const ta = /** @type {HTMLTextAreaElement} */ (document.querySelector('#input'));
+      return { start: ta.selectionStart, value: ta.value };
+    });
+    assert.equal(start, utf16Offset(text, 1, after.column ?? 1));
+    assert.equal(value.slice(start).codePointAt(0), [...text][(after.column ?? 1) - 1].codePointAt(0));
+  });
+});
+
+test('360 px wide: no horizontal scroll; screenshots in light and dark', TIMEOUT, async () => {
+  for (const colorScheme of /** @type {const} */ (['light', 'dark'])) {
+    await withPage({ viewport: { width: 360, height: 740 }, colorScheme }, async (page) => {
+      await page.click('button[data-example="broken"]');
+      await waitText(page, '#summary', /^Invalid policy file/);
+      assert.deepEqual((await shownFindings(page)).map((f) => `${f.line ?? '-'}:${f.column ?? '-'} ${f.severity} ${f.code}`), [
+        '2:7 error policy.mode.invalid',
+        '3:21 error policy.mx.list',
+        '4:1 warning policy.key.typo',
+        '-:- error policy.max_age.missing',
+      ]);
+      const long = `v=STSv1; id=${'x'.repeat(40)}; ${'ext'.repeat(30)}=${'y'.repeat(120)}`;
+      await page.fill('#input', `${(await page.inputValue('#input'))}${long}\n`);
+      await page.waitForTimeout(100);
+      const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
+      assert.ok(widths.scroll <= widths.view, `no horizontal scroll: ${JSON.stringify(widths)}`);
+      await page.click('button[data-example="broken"]');
+      await waitText(page, '#summary', /^Invalid policy file/);
+      await page.screenshot({ path: path.join(artifacts, `mobile-360-${colorScheme}.png`), fullPage: true });
+    });
+  }
+  await withPage({ colorScheme: 'dark' }, async (page) => {
+    await page.click('button[data-example="tlsrpt"]');
+    await waitText(page, '#summary', /^Invalid TLS-RPT TXT record/);
+    assert.deepEqual((await shownFindings(page)).map((f) => f.code), ['tlsrpt.rua.size_suffix']);
+    await page.screenshot({ path: path.join(artifacts, 'tlsrpt-desktop-dark.png'), fullPage: true });
+  });
+});
+
+test('a module that fails to load is reported on the page', TIMEOUT, async () => {
+  const cases = [['**/mtasts.mjs', 'the module']];
+  if (readdirSync(dist).some((f) => f.endsWith('.wasm'))) cases.push(['**/*.wasm', 'the wasm file']);
+  for (const [pattern, what] of cases) {
+    await withPage({
+      allowErrors: true,
+      waitFor: 'body[data-state="failed"]',
+      route: (context) => context.route(pattern, (route) => route.fulfill({ status: 404, body: 'not found' })),
+    }, async (page) => {
+      await waitText(page, '#summary', /could not start/);
+      await page.fill('#input', GOOD_POLICY);
+      await page.waitForTimeout(100);
+      assert.match(await page.textContent('#summary') ?? '', /could not start/, `${what}: the failure stays visible`);
+    });
+  }
+});
