@@ -153,6 +153,8 @@ const linesList = $('lines');
 /** @type {any} */
 let checker = null;
 let timer = 0;
+/** The raw bytes of an opened file, linted as they are until the text is edited. @type {Uint8Array | null} */
+let fileBytes = null;
 
 /**
  * Element builder: text children only. @param {string} tag @param {string} [cls]
@@ -197,11 +199,13 @@ function run() {
     return;
   }
 
-  /** @type {string | string[]} */
+  /** @type {string | string[] | Uint8Array} */
   let arg = raw;
   /** @type {(f: Finding) => Finding} */
   let place = (f) => f;
-  if (kind !== 'policy' && unwrapped) {
+  if (kind === 'policy' && fileBytes) {
+    arg = fileBytes; // byte for byte: CRLF, a lone CR, a BOM and invalid UTF-8 are seen as served
+  } else if (kind !== 'policy' && unwrapped) {
     // The linter joins the character-strings; places in the joined text are mapped back to the text as pasted.
     arg = unwrapped.parts;
     place = (f) => {
@@ -403,8 +407,32 @@ function fail(/** @type {string} */ why) {
   setSummary(`The checker could not start: ${why}. Nothing can be checked on this page until it loads; try reloading, or a current browser.`, 'fatal');
 }
 
+/** Reads a policy file as bytes; the text area shows it decoded, the linter gets the bytes. */
+async function openFile() {
+  const fileInput = /** @type {HTMLInputElement} */ ($('file'));
+  const status = $('file-status');
+  const file = fileInput.files?.[0];
+  if (!file) return;
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const shown = bytes.length > SHOW_LIMIT ? bytes.subarray(0, SHOW_LIMIT) : bytes;
+  input.value = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(shown);
+  fileBytes = bytes;
+  kindSelect.value = 'policy';
+  status.textContent = `${file.name}: ${bytes.length.toLocaleString('en')} bytes, checked byte for byte`
+    + (bytes.length > SHOW_LIMIT ? ` (only the first ${SHOW_LIMIT.toLocaleString('en')} are shown)` : '')
+    + '. Editing the text switches back to checking the text.';
+  fileInput.value = '';
+  run();
+}
+const SHOW_LIMIT = 1 << 20;
+
 async function boot() {
+  $('file').addEventListener('change', () => { openFile().catch((err) => fail(`the file could not be read (${err})`)); });
   input.addEventListener('input', () => {
+    if (fileBytes) {
+      fileBytes = null;
+      $('file-status').textContent = '';
+    }
     clearTimeout(timer);
     timer = window.setTimeout(run, 30);
   });
@@ -412,6 +440,8 @@ async function boot() {
   for (const button of document.querySelectorAll('button[data-example]')) {
     button.addEventListener('click', () => {
       input.value = EXAMPLES[/** @type {keyof typeof EXAMPLES} */ (/** @type {HTMLElement} */ (button).dataset.example)];
+      fileBytes = null;
+      $('file-status').textContent = '';
       kindSelect.value = 'auto';
       run();
     });

@@ -226,6 +226,30 @@ test('"mode: Enforce" is an error marked on line 2', TIMEOUT, async () => {
   });
 });
 
+test('an opened file is linted byte for byte: BOM, CRLF, a lone CR and a non-UTF-8 byte are found', TIMEOUT, async () => {
+  await withPage({}, async (page) => {
+    // BOM; CRLF then LF endings; a lone CR after max_age; a Latin-1 byte in an extension value.
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\nmax_age: 604800\rnote: caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('\n'),
+    ]);
+    await page.setInputFiles('#file', { name: 'mta-sts.txt', mimeType: 'text/plain', buffer: bytes });
+    await waitText(page, '#file-status', new RegExp(`${bytes.length} bytes, checked byte for byte`));
+    await waitText(page, '#summary', /^Invalid policy file/);
+    const got = (await shownFindings(page)).map((f) => `${f.code}@${f.line}:${f.column}`);
+    for (const want of ['policy.bom@1:1', 'policy.line.mixed_endings@3:21', 'policy.line.bare_cr@4:16', 'policy.utf8.invalid@5:10']) {
+      assert.ok(got.includes(want), `${want} in ${got.join(', ')}`);
+    }
+    // Editing the text drops the bytes: the textarea holds LF-only text, so the line-ending findings go.
+    await page.locator('#input').press('End');
+    await page.locator('#input').type(' ');
+    await page.waitForFunction(() => !document.querySelector('#file-status')?.textContent);
+    await page.waitForFunction(() => ![...document.querySelectorAll('#findings .code')].some((c) => c.textContent === 'policy.line.bare_cr'));
+  });
+});
+
 test('auto-detection picks the TXT-record and TLS-RPT linters, and reads dig output', TIMEOUT, async () => {
   await withPage({}, async (page) => {
     await page.fill('#input', 'v=STSv1; id=abc');
