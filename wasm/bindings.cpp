@@ -1,7 +1,7 @@
 /**
  * @file bindings.cpp
- * @brief The embind boundary: plain strings in, JSON text out; no C++ object
- *        handles ever reach JS. All logic lives in core/; the hand-written
+ * @brief The embind boundary: plain strings or bytes in, JSON text (UTF-8) out;
+ *        no C++ object handles ever reach JS. All logic lives in core/; the hand-written
  *        API (wasm/mtasts.mjs) parses the JSON and shapes the results.
  *
  * Every entry point catches whatever C++ might throw (built with
@@ -29,14 +29,29 @@ std::string error_json(const char* what) {
   return s + "\"}";
 }
 
+/**
+ * The last answer. It is handed to JS as a Uint8Array view of wasm memory,
+ * which the JS layer decodes (native TextDecoder) before it makes any other
+ * call: embind's own std::string return copies byte by byte in JS, which cost
+ * more than the linting for a 64 KB policy. A view is not a handle: nothing
+ * is owned or freed by JS.
+ */
+std::string last_answer;
+
+emscripten::val answer(std::string json) {
+  last_answer = std::move(json);
+  return emscripten::val(emscripten::typed_memory_view(
+      last_answer.size(), reinterpret_cast<const unsigned char*>(last_answer.data())));
+}
+
 template <class F>
-std::string guarded(F&& f) {
+emscripten::val guarded(F&& f) {
   try {
-    return f();
+    return answer(f());
   } catch (const std::exception& e) {
-    return error_json(e.what());
+    return answer(error_json(e.what()));
   } catch (...) {
-    return error_json("unknown C++ exception");
+    return answer(error_json("unknown C++ exception"));
   }
 }
 
@@ -48,19 +63,19 @@ std::vector<std::string> strings_of(const emscripten::val& arr) {
   return out;
 }
 
-std::string lint_policy(const std::string& body) {
+emscripten::val lint_policy(const std::string& body) {
   return guarded([&] { return mtasts::to_json(mtasts::lint_policy(body)); });
 }
-std::string lint_sts(const std::string& text) {
+emscripten::val lint_sts(const std::string& text) {
   return guarded([&] { return mtasts::to_json(mtasts::lint_sts_record(text)); });
 }
-std::string lint_sts_strings(const emscripten::val& strings) {
+emscripten::val lint_sts_strings(const emscripten::val& strings) {
   return guarded([&] { return mtasts::to_json(mtasts::lint_sts_record(strings_of(strings))); });
 }
-std::string lint_tlsrpt(const std::string& text) {
+emscripten::val lint_tlsrpt(const std::string& text) {
   return guarded([&] { return mtasts::to_json(mtasts::lint_tlsrpt_record(text)); });
 }
-std::string lint_tlsrpt_strings(const emscripten::val& strings) {
+emscripten::val lint_tlsrpt_strings(const emscripten::val& strings) {
   return guarded([&] { return mtasts::to_json(mtasts::lint_tlsrpt_record(strings_of(strings))); });
 }
 bool mx_matches(const std::string& pattern, const std::string& host) { return mtasts::mx_matches(pattern, host); }

@@ -123,27 +123,31 @@ bool check_mx_value(std::string_view value, std::vector<mx_diagnosis>& out) {
     add(out, code::policy_mx_invalid, 0, "mx has an empty value");
     return false;
   }
+  // One pass for the characters that rule the value out before its labels are
+  // read; each kind is reported at its first occurrence, in this order.
+  constexpr std::size_t none = std::string_view::npos;
+  std::size_t list_at = none, non_ascii_at = none, address_at = none;
   for (std::size_t i = 0; i < value.size(); ++i) {
     const char c = value[i];
-    if (c == ',' || is_wsp(c)) {
-      add(out, code::policy_mx_list, i,
-          "mx value " + quote(value) + " holds more than one name; each pattern needs its own mx line");
-      return false;
-    }
+    if (is_alnum(c) || c == '.' || c == '-') continue;
+    if ((c == ',' || is_wsp(c)) && list_at == none) list_at = i;
+    else if (static_cast<unsigned char>(c) >= 0x80 && non_ascii_at == none) non_ascii_at = i;
+    else if ((c == '[' || c == ']' || c == ':') && address_at == none) address_at = i;
   }
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    if (static_cast<unsigned char>(value[i]) >= 0x80) {
-      add(out, code::policy_mx_u_label, i,
-          "mx value " + quote(value) + " contains non-ASCII characters; write the A-label (xn--...)");
-      return false;
-    }
+  if (list_at != none) {
+    add(out, code::policy_mx_list, list_at,
+        "mx value " + quote(value) + " holds more than one name; each pattern needs its own mx line");
+    return false;
   }
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    if (value[i] == '[' || value[i] == ']' || value[i] == ':') {
-      add(out, code::policy_mx_invalid, i,
-          "mx value " + quote(value) + " is an address literal; MX records and patterns name hosts");
-      return false;
-    }
+  if (non_ascii_at != none) {
+    add(out, code::policy_mx_u_label, non_ascii_at,
+        "mx value " + quote(value) + " contains non-ASCII characters; write the A-label (xn--...)");
+    return false;
+  }
+  if (address_at != none) {
+    add(out, code::policy_mx_invalid, address_at,
+        "mx value " + quote(value) + " is an address literal; MX records and patterns name hosts");
+    return false;
   }
   std::size_t base = 0;
   if (value.size() >= 2 && value[0] == '*' && value[1] == '.') base = 2;

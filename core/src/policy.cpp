@@ -22,8 +22,9 @@
  * After the lines, the required fields are checked and the advice of
  * §8.3 and §10.2 is given.
  */
+#include <deque>
 #include <optional>
-#include <unordered_map>
+#include <algorithm>
 #include <unordered_set>
 
 #include "domain.h"
@@ -139,6 +140,7 @@ class policy_linter {
     check_blank_lines();
     for (const auto& l : lines_)
       if (!blank(l.text)) lint_line(l);
+    finish_mx();
     check_required();
     give_advice();
     r.valid = sink_.valid();
@@ -169,6 +171,9 @@ class policy_linter {
 
   void split_lines() {
     std::string_view rest = body_;
+    std::size_t newlines = 0;
+    for (char c : body_) newlines += (c == '\n');
+    lines_.reserve(newlines + 1);
     if (rest.substr(0, 3) == bom) {
       sink_.add(code::policy_bom,
                 "the file starts with a UTF-8 byte order mark (EF BB BF); senders that do not strip it read "
@@ -178,7 +183,9 @@ class policy_linter {
     }
     std::uint32_t number = 1;
     while (true) {
-      const std::size_t nl = rest.find_first_of("\r\n");
+      std::size_t nl = 0;  // a plain loop: find_first_of costs a memchr per byte
+      while (nl < rest.size() && rest[nl] != '\n' && rest[nl] != '\r') ++nl;
+      if (nl == rest.size()) nl = std::string_view::npos;
       line_view l;
       l.number = number;
       if (nl == std::string_view::npos) {
@@ -281,12 +288,22 @@ class policy_linter {
   }
 
   void lint_line(const line_view& l) {
-    std::string_view t = l.text;
+    const std::string_view t = l.text;
     const std::uint32_t n = l.number;
-    auto col = [&](std::size_t off) { return column_at(l.text, off); };
+    bool ascii = true;
+    auto col = [&](std::size_t off) {
+      return ascii ? static_cast<std::uint32_t>(off + 1) : column_at(l.text, off);
+    };
 
     // Characters: control characters (other than HTAB) and invalid UTF-8.
-    for (std::size_t i = 0; i < t.size();) {
+    // A tight pre-scan first: most lines are plain printable ASCII.
+    bool special = false;
+    for (char c : t) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u >= 0x80) ascii = false;
+      if (u >= 0x80 || (u < 0x20 && u != '\t') || u == 0x7f) special = true;
+    }
+    for (std::size_t i = 0; special && i < t.size();) {
       const std::size_t len = utf8_sequence_length(t, i);
       if (len == 0) {
         sink_.add(code::policy_utf8_invalid,
@@ -452,27 +469,56 @@ class policy_linter {
     const bool ok = check_mx_value(v, diags);
     for (auto& d : diags) sink_.add(d.c, std::move(d.message), n, column_at(line, vstart + d.offset));
     if (!ok) return;
-    std::string folded;
-    for (char c : v) folded += ascii_lower(c);
-    const auto [it, fresh] = mx_seen_.emplace(std::move(folded), n);
-    if (!fresh) {
-      sink_.add(code::policy_mx_duplicate,
-                "mx " + quote(v) + " on line " + std::to_string(n) + " repeats line " + std::to_string(it->second),
-                n, column_at(line, vstart));
-      return;
-    }
-    policy_.mx.emplace_back(v);
-    if (v.size() > 2 && v[0] == '*') {
-      if (wildcard_over_public_suffix(v))
-        sink_.add(code::policy_mx_wildcard_public_suffix,
-                  "mx " + quote(v) + " covers every host one label under a public suffix, so any such host "
-                  "with a valid certificate is an acceptable MX; the policy protects almost nothing",
-                  n, column_at(line, vstart));
-      else
-        sink_.add(code::policy_mx_wildcard,
-                  "mx " + quote(v) + " accepts any host one label under " + quote(v.substr(2)) +
-                      " that has a valid certificate",
-                  n, column_at(line, vstart));
+    // Patterns compare case-insensitively; fold only when there is something to fold.
+    std::string_view key = v;
+    for (char c : v)
+      if (c >= 'A' && c <= 'Z') {
+        std::string folded(v);
+        for (char& f : folded) f = ascii_lower(f);
+        key = folded_.emplace_back(std::move(folded));
+        break;
+      }
+    mx_entries_.push_back({v, key, n, column_at(line, vstart)});
+  }
+
+  /**
+   * Every valid mx line, in order: duplicates (found with one sort, no
+   * allocation per pattern) are reported and kept once; the rest become the
+   * policy's patterns, with the wildcard advice of §10.4.
+   */
+  void finish_mx() {
+    const std::size_t count = mx_entries_.size();
+    std::vector<std::uint32_t> order(count);
+    for (std::size_t i = 0; i < count; ++i) order[i] = static_cast<std::uint32_t>(i);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return mx_entries_[a].key < mx_entries_[b].key; });
+    std::vector<std::uint32_t> first_of(count);  // index of the first entry with the same key
+    for (std::size_t k = 0; k < count; ++k)
+      first_of[order[k]] =
+          (k > 0 && mx_entries_[order[k]].key == mx_entries_[order[k - 1]].key) ? first_of[order[k - 1]] : order[k];
+    policy_.mx.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto& e = mx_entries_[i];
+      if (first_of[i] != i) {
+        sink_.add(code::policy_mx_duplicate,
+                  "mx " + quote(e.value) + " on line " + std::to_string(e.line) + " repeats line " +
+                      std::to_string(mx_entries_[first_of[i]].line),
+                  e.line, e.column);
+        continue;
+      }
+      policy_.mx.emplace_back(e.value);
+      if (e.value.size() > 2 && e.value[0] == '*') {
+        if (wildcard_over_public_suffix(e.value))
+          sink_.add(code::policy_mx_wildcard_public_suffix,
+                    "mx " + quote(e.value) + " covers every host one label under a public suffix, so any such host "
+                    "with a valid certificate is an acceptable MX; the policy protects almost nothing",
+                    e.line, e.column);
+        else
+          sink_.add(code::policy_mx_wildcard,
+                    "mx " + quote(e.value) + " accepts any host one label under " + quote(e.value.substr(2)) +
+                        " that has a valid certificate",
+                    e.line, e.column);
+      }
     }
   }
 
@@ -604,7 +650,12 @@ class policy_linter {
   seen_field version_, mode_, max_age_;
   std::uint64_t max_age_value_ = 0;
   bool any_mx_line_ = false;
-  std::unordered_map<std::string, std::uint32_t> mx_seen_;  // folded pattern -> first line
+  struct mx_entry {
+    std::string_view value, key;  // as written; case-folded
+    std::uint32_t line, column;
+  };
+  std::vector<mx_entry> mx_entries_;
+  std::deque<std::string> folded_;  // owns the folded keys that are not views of the body
   std::unordered_set<std::string_view> extension_seen_;
   std::vector<typo> typos_;
   bool first_key_seen_ = false;

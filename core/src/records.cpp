@@ -30,7 +30,7 @@ struct kind_codes {
   std::string_view version;  // "v=STSv1"
   std::string_view label;    // "MTA-STS record"
   code empty, quoted, character_invalid, version_invalid, space_before, field_empty, no_equals, whitespace,
-      name_invalid, value_invalid, extension_unknown;
+      name_invalid, value_invalid, extension_unknown, trailing_whitespace;
 };
 
 constexpr kind_codes sts_codes{
@@ -47,6 +47,7 @@ constexpr kind_codes sts_codes{
     code::sts_field_name_invalid,
     code::sts_field_value_invalid,
     code::sts_extension_unknown,
+    code::sts_trailing_whitespace,
 };
 
 constexpr kind_codes tlsrpt_codes{
@@ -63,6 +64,7 @@ constexpr kind_codes tlsrpt_codes{
     code::tlsrpt_field_name_invalid,
     code::tlsrpt_field_value_invalid,
     code::tlsrpt_extension_unknown,
+    code::tlsrpt_trailing_whitespace,
 };
 
 struct field {
@@ -173,6 +175,14 @@ class record_tokenizer {
           sink_.add(k_.field_empty, "empty field between two ';'", 1, col(base + semi_at));
       } else {
         field_at(t, base, a, b, fields);
+        // The grammar allows whitespace only around ';' (field-delim = *WSP ";" *WSP):
+        // after the last field, without a final ';', it is outside the record.
+        if (end == t.size() && b < end)
+          sink_.add(k_.trailing_whitespace,
+                    "whitespace after the last field " + quote(t.substr(a, b - a), 30) +
+                        ", which the grammar allows only around ';'; most senders trim it, strict ones read it "
+                        "as part of the value and reject the record",
+                    1, col(base + b));
       }
       p = end;
     }

@@ -32,8 +32,13 @@ json findings_json(const std::vector<finding>& findings) {
 }
 
 json extensions_json(const extension_list& ext) {
+  // The list is already de-duplicated (first occurrence wins), so append to
+  // the ordered map's underlying vector: o[k] = v would search it linearly
+  // for every key, which is quadratic for a record of thousands of fields.
   json o = json::object();
-  for (const auto& [k, v] : ext) o[k] = v;
+  auto& items = o.get_ref<json::object_t&>();
+  items.reserve(ext.size());
+  for (const auto& [k, v] : ext) items.std::vector<json::object_t::value_type>::emplace_back(k, v);
   return o;
 }
 

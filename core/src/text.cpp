@@ -15,7 +15,7 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
+std::size_t utf8_multibyte_length(std::string_view s, std::size_t i) noexcept {
   auto at = [&](std::size_t k) -> unsigned {
     return k < s.size() ? static_cast<unsigned char>(s[k]) : 0x100u;
   };
@@ -42,9 +42,12 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
 }
 
 std::uint32_t column_at(std::string_view line, std::size_t off) noexcept {
+  if (off > line.size()) off = line.size();
+  bool ascii = true;
+  for (std::size_t k = 0; k < off && ascii; ++k) ascii = static_cast<unsigned char>(line[k]) < 0x80;
+  if (ascii) return static_cast<std::uint32_t>(off + 1);
   std::uint32_t col = 1;
   std::size_t i = 0;
-  if (off > line.size()) off = line.size();
   while (i < off) {
     std::size_t n = utf8_sequence_length(line, i);
     i += n == 0 ? 1 : n;

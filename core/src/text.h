@@ -38,7 +38,10 @@ bool iequals(std::string_view a, std::string_view b) noexcept;
  * the bytes there are not well-formed UTF-8 (RFC 3629: no overlongs, no
  * surrogates, nothing above U+10FFFF).
  */
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept;
+std::size_t utf8_multibyte_length(std::string_view s, std::size_t i) noexcept;
+inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
+  return static_cast<unsigned char>(s[i]) < 0x80 ? 1 : utf8_multibyte_length(s, i);
+}
 
 /** 1-based code-point column of byte offset `off` in `line`. */
 std::uint32_t column_at(std::string_view line, std::size_t off) noexcept;
