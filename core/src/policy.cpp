@@ -358,6 +358,7 @@ class policy_linter {
       first_key_seen_ = true;
       first_key_ = key;
     }
+    key_column_ = col(start);
     if (key == "version") return on_version(value, n, vcol);
     if (key == "mode") return on_mode(value, n, vcol);
     if (key == "max_age") return on_max_age(value, n, vcol);
@@ -367,7 +368,7 @@ class policy_linter {
 
   /** Records the first occurrence; on a repeat, reports and returns false. */
   bool first_occurrence(seen_field& f, std::string_view key, std::string_view value, std::uint32_t n,
-                        std::uint32_t vcol) {
+                        std::uint32_t kcol) {
     if (!f.present) {
       f.present = true;
       f.raw = value;
@@ -378,18 +379,18 @@ class policy_linter {
       sink_.add(code::policy_field_repeated,
                 "line " + std::to_string(n) + " repeats `" + std::string(key) + ": " + std::string(value) +
                     "` from line " + std::to_string(f.line),
-                n, vcol);
+                n, kcol);
     else
       sink_.add(code::policy_field_duplicate,
                 "line " + std::to_string(n) + " sets " + std::string(key) + " again, to " + quote(value) +
                     "; RFC 8461 keeps the first value (" + quote(f.raw) + ", line " + std::to_string(f.line) +
                     "), but some senders (go-mtasts, postfix-mta-sts-resolver, Stalwart, chasquid) keep the last",
-                n, vcol);
+                n, kcol);
     return false;
   }
 
   void on_version(std::string_view v, std::uint32_t n, std::uint32_t vcol) {
-    if (!first_occurrence(version_, "version", v, n, vcol)) return;
+    if (!first_occurrence(version_, "version", v, n, key_column_)) return;
     if (v == "STSv1") {
       version_.ok = true;
       policy_.version = "STSv1";
@@ -402,7 +403,7 @@ class policy_linter {
   }
 
   void on_mode(std::string_view v, std::uint32_t n, std::uint32_t vcol) {
-    if (!first_occurrence(mode_, "mode", v, n, vcol)) return;
+    if (!first_occurrence(mode_, "mode", v, n, key_column_)) return;
     for (auto m : {policy_mode::enforce, policy_mode::testing, policy_mode::none}) {
       if (v == mode_name(m)) {
         mode_.ok = true;
@@ -424,7 +425,7 @@ class policy_linter {
   }
 
   void on_max_age(std::string_view v, std::uint32_t n, std::uint32_t vcol) {
-    if (!first_occurrence(max_age_, "max_age", v, n, vcol)) return;
+    if (!first_occurrence(max_age_, "max_age", v, n, key_column_)) return;
     std::size_t digits = 0;
     while (digits < v.size() && is_digit(v[digits])) ++digits;
     if (v.empty() || digits != v.size() || digits > 10) {
@@ -552,8 +553,9 @@ class policy_linter {
     // sts-policy-ext-value: vchar [*(SP / vchar) vchar]; UTF-8 allowed, no CTLs.
     std::string why;
     if (value.empty()) why = "is empty";
+    // Other control characters were reported as policy.line.control.
     for (std::size_t i = 0; why.empty() && i < value.size(); ++i)
-      if (value[i] == '\t' || is_ctl(value[i])) {
+      if (value[i] == '\t') {
         why = "contains " + quote(value.substr(i, 1));
         vcol = column_at(line, vstart + i);
       }
@@ -659,6 +661,7 @@ class policy_linter {
   std::unordered_set<std::string_view> extension_seen_;
   std::vector<typo> typos_;
   bool first_key_seen_ = false;
+  std::uint32_t key_column_ = 1;  // of the line being read
   std::string_view first_key_;
 };
 

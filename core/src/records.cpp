@@ -109,7 +109,10 @@ class record_tokenizer {
   record_tokenizer(std::string_view text, const column_map& cols, const kind_codes& k, finding_sink& sink)
       : full_(text), cols_(cols), k_(k), sink_(sink) {}
 
-  /** Returns false when the record is empty (nothing else to say). */
+  /** Byte offset (in the record text) of the invalid character reported, or npos. */
+  std::size_t bad_char() const noexcept { return bad_char_; }
+
+  /** Returns false when the record is empty or not of this kind (nothing else to say). */
   bool run(std::vector<field>& fields) {
     std::string_view t = full_;
     if (blank(t)) {
@@ -138,10 +141,10 @@ class record_tokenizer {
     bool version_ok = t.substr(0, v.size()) == v;
     if (version_ok && t.size() > v.size() && !is_wsp(t[v.size()]) && t[v.size()] != ';') version_ok = false;
     if (!version_ok) {
+      // Not a record of this kind (or not recognisably one): senders discard
+      // it, and reading its fields as ours would only add noise.
       sink_.add(k_.version_invalid, version_problem(t), 1, col(base));
-      const std::size_t semi = t.find(';');
-      if (semi == std::string_view::npos) return true;
-      p = semi;
+      return false;
     } else {
       p = v.size();
       std::size_t q = p;
@@ -203,6 +206,7 @@ class record_tokenizer {
       const auto u = static_cast<unsigned char>(t[i]);
       if (u >= 0x80 || (is_ctl(t[i]) && t[i] != '\t')) {
         const std::size_t n = u >= 0x80 ? utf8_sequence_length(t, i) : 1;
+        bad_char_ = base + i;
         sink_.add(k_.character_invalid,
                   std::string("the record contains ") + (u >= 0x80 ? "the non-ASCII character " : "the control character ") +
                       quote(t.substr(i, n == 0 ? 1 : n)) + "; " + std::string(k_.label) + "s are US-ASCII",
@@ -257,19 +261,22 @@ class record_tokenizer {
   }
 
   std::string_view full_;
+  std::size_t bad_char_ = std::string_view::npos;
   const column_map& cols_;
   const kind_codes& k_;
   finding_sink& sink_;
 };
 
 /** The generic ext-value check; returns false after reporting. */
-bool check_ext_value(const field& f, const column_map& cols, const kind_codes& k, finding_sink& sink) {
+bool check_ext_value(const field& f, const column_map& cols, const kind_codes& k, finding_sink& sink,
+                     std::size_t reported_char) {
   if (f.value.empty()) {
     sink.add(k.value_invalid, "field " + quote(f.name) + " has an empty value", 1, cols.at(f.value_off));
     return false;
   }
   const std::size_t bad = bad_value_char(f.value);
   if (bad != std::string_view::npos) {
+    if (f.value_off + bad == reported_char) return false;  // already said: character.invalid
     sink.add(k.value_invalid,
              "the value of " + quote(f.name) + " contains " + quote(f.value.substr(bad, 1)) +
                  "; values exclude spaces, '=', ';' and control characters",
@@ -336,6 +343,8 @@ sts_result lint_sts(std::string_view text, finding_sink& sink) {
         if (f.value.empty()) {
           sink.add(code::sts_id_invalid, "id is empty; it must be 1-32 letters or digits", 1,
                    cols.at(f.value_off));
+        } else if (bad != std::string_view::npos && f.value_off + bad == tok.bad_char()) {
+          // already said: sts.character.invalid
         } else if (bad != std::string_view::npos) {
           std::string msg = "id " + quote(f.value, 40) + " contains " + quote(f.value.substr(bad, 1)) +
                             "; ids are letters and digits only";
@@ -353,7 +362,7 @@ sts_result lint_sts(std::string_view text, finding_sink& sink) {
         rec.id = std::string(f.value);
         continue;
       }
-      if (!check_ext_value(f, cols, sts_codes, sink)) continue;
+      if (!check_ext_value(f, cols, sts_codes, sink, tok.bad_char())) continue;
       if (iequals(f.name, "id")) case_id = &f;
       std::string msg = "field " + quote(f.name) + " is not a registered MTA-STS field; senders ignore it";
       if (f.name == "v") msg = "a second version field " + quote(f.value) + "; senders ignore it";
@@ -393,7 +402,8 @@ bool is_hex(char c) noexcept { return is_digit(c) || (c >= 'a' && c <= 'f') || (
 
 enum class uri_verdict { usable, unusable_scheme, broken };
 
-uri_verdict check_uri(std::string_view u, std::size_t off, const column_map& cols, finding_sink& sink) {
+uri_verdict check_uri(std::string_view u, std::size_t off, const column_map& cols, finding_sink& sink,
+                      std::size_t reported_char) {
   auto col = [&](std::size_t i) { return cols.at(off + i); };
   // DMARC's size suffix: "!" 1*DIGIT [ "k" / "m" / "g" / "t" ] at the end.
   const std::size_t bang = u.find('!');
@@ -436,6 +446,7 @@ uri_verdict check_uri(std::string_view u, std::size_t off, const column_map& col
       return uri_verdict::broken;
     }
     if (!uri_char(c)) {
+      if (off + i == reported_char) return uri_verdict::broken;  // already said: character.invalid
       sink.add(code::tlsrpt_rua_invalid,
                "URI " + quote(u) + " contains " + quote(u.substr(i, 1)) +
                    ", which a URI cannot hold unencoded (RFC 3986)",
@@ -506,7 +517,7 @@ tlsrpt_result lint_tlsrpt(std::string_view text, finding_sink& sink) {
                      cols.at(f.value_off + a));
             ++broken;
           } else {
-            switch (check_uri(u, f.value_off + a, cols, sink)) {
+            switch (check_uri(u, f.value_off + a, cols, sink, tok.bad_char())) {
               case uri_verdict::usable: ++usable; break;
               case uri_verdict::unusable_scheme: ++unusable; break;
               case uri_verdict::broken: ++broken; break;
@@ -527,7 +538,7 @@ tlsrpt_result lint_tlsrpt(std::string_view text, finding_sink& sink) {
                    1, cols.at(f.value_off));
         continue;
       }
-      if (!check_ext_value(f, cols, tlsrpt_codes, sink)) continue;
+      if (!check_ext_value(f, cols, tlsrpt_codes, sink, tok.bad_char())) continue;
       if (iequals(f.name, "rua")) case_rua = &f;
       std::string msg = "field " + quote(f.name) + " is not a TLS-RPT field; reporters ignore it";
       if (f.name == "v") msg = "a second version field " + quote(f.value) + "; reporters ignore it";
