@@ -159,7 +159,7 @@ class record_tokenizer {
         sink_.add(k_.version_invalid,
                   std::string(v) + " must be followed by ';' before the next field, found " + quote(t.substr(q), 20),
                   1, col(base + q));
-        return true;
+        return false;  // as for any wrong version: senders discard the record
       }
       p = q;
     }
@@ -531,9 +531,10 @@ tlsrpt_result lint_tlsrpt(std::string_view text, finding_sink& sink) {
           sink.add(code::tlsrpt_rua_none_usable,
                    "rua lists no mailto: or https: URI, so reporters have nowhere to send reports", 1,
                    cols.at(f.value_off));
-        if (usable + unusable + broken > 1)
+        const std::size_t destinations = rec.rua.size();  // empty entries are not destinations
+        if (destinations > 1)
           sink.add(code::tlsrpt_rua_multiple,
-                   "rua lists " + std::to_string(usable + unusable + broken) +
+                   "rua lists " + std::to_string(destinations) +
                        " destinations; reporters may send to all of them or to only one",
                    1, cols.at(f.value_off));
         continue;

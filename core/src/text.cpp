@@ -129,7 +129,10 @@ void finding_sink::add(code c, std::string message, std::uint32_t line,
   if (code_severity(c) == severity::error) any_error_ = true;
   const auto idx = static_cast<std::size_t>(c);
   if (per_code_.size() <= idx) per_code_.resize(code_count(), 0);
-  if (line != 0 && (per_code_[idx] >= per_code_cap || items_.size() >= total_cap)) {
+  // Errors are bounded by the per-code cap only, so that an invalid result
+  // always lists an error however many warnings came before it.
+  const bool is_error = code_severity(c) == severity::error;
+  if (line != 0 && (per_code_[idx] >= per_code_cap || (!is_error && items_.size() >= total_cap))) {
     ++dropped_;
     return;
   }

@@ -69,10 +69,11 @@ class column_map {
 std::string quote(std::string_view s, std::size_t max = 60);
 
 /**
- * Collects findings. Positional findings are capped (per code and in all) so
- * that a 10 MB body cannot produce a 10 MB report; findings about the whole
- * artefact (line 0) are never dropped, and an error that was dropped still
- * counts: valid() is exact whatever was listed.
+ * Collects findings. Positional findings are capped (per code, and warnings
+ * and notes in all) so that a 10 MB body cannot produce a 10 MB report;
+ * findings about the whole artefact (line 0) are never dropped, every code
+ * raised is listed at least once (so an invalid result always shows an
+ * error), and valid() is exact whatever was listed.
  */
 class finding_sink {
  public:

@@ -61,6 +61,8 @@ const match_case kCases[] = {
     {"two trailing dots on the pattern", "mail.example.com..", "mail.example.com", false},
     {"two trailing dots on the host", "mail.example.com", "mail.example.com..", false},
     {"empty label in both", "mail..example.com", "mail..example.com", false},
+    {"two trailing dots on both", "mail.example.com..", "mail.example.com..", false},
+    {"wildcard pattern with two trailing dots", "*.example.com..", "mx.example.com..", false},
     {"root only", ".", ".", false},
     {"host with trailing space", "mail.example.com", "mail.example.com ", false},
     {"pattern with leading space", " mail.example.com", "mail.example.com", false},

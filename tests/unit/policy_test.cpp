@@ -456,6 +456,43 @@ const std::vector<parser_case>& policy_cases() {
       row("mx missing in testing", "version: STSv1\nmode: testing\nmax_age: 604800\n")
           .bad().codes_are({"policy.mode.testing", "policy.mx.missing"}),
 
+      // ---- more edges: lengths, whitespace, repeats ----------------------------------
+      row("mx label of 63 characters", with_mx(std::string(63, 'a') + ".example.com"))
+          .ok().codes_are({}),
+      row("mx label of 64 characters (RFC 1035 allows 63)",
+          with_mx(std::string(64, 'a') + ".example.com"))
+          .bad().codes_are({"policy.mx.invalid"}),
+      row("mx name of 253 characters", with_mx(repeat(std::string(62, 'a') + ".", 4) + "a"))
+          .ok().codes_are({}),
+      row("mx name of 255 characters (over the 253 of a DNS name)",
+          with_mx(repeat(std::string(62, 'a') + ".", 4) + "abc"))
+          .bad().codes_are({"policy.mx.invalid"}),
+      row("three numeric labels are not an IPv4 address", with_mx("10.0.0"))
+          .ok().codes_are({}),
+      row("numbers above 255 are not an IPv4 address", with_mx("999.0.2.1"))
+          .ok().codes_are({}),
+      row("five numeric labels are not an IPv4 address", with_mx("10.0.0.1.2"))
+          .ok().codes_are({}),
+      row("max_age with a space: marked at the first character that is not a digit",
+          with_age("enforce", "604 800"))
+          .bad().codes_are({"policy.max_age.invalid"}).at("policy.max_age.invalid", 4, 13),
+      row("an extension repeated: the first occurrence is kept", plus("a1: x\na1: y\n"))
+          .ok().codes_are({"policy.extension.unknown"}).with_ext({{"a1", "x"}}),
+      row("tab inside an extension value (the grammar allows only spaces)",
+          plus("comment: a\tb\n"))
+          .ok().codes_are({"policy.extension.unknown", "policy.extension.value_invalid"}),
+      row("tab after the colon on a line that also holds UTF-8", plus("comment:\tcaf\xc3\xa9\n"))
+          .ok().codes_are({"policy.extension.unknown"})
+          .with_ext({{"comment", "caf\xc3\xa9"}}),
+      row("whitespace-only policy", " \n\t\n\r\n").bad().codes_are({"policy.empty"}),
+      row("an HTML page served instead of the policy",
+          "<!DOCTYPE html>\n<html><body>Not Found</body></html>\n")
+          .bad().codes_are({"policy.line.no_colon", "policy.version.missing", "policy.mode.missing",
+                            "policy.max_age.missing", "policy.mx.missing"})
+          .at("policy.line.no_colon", 1, 1).at("policy.line.no_colon", 2, 1),
+      row("a line with no key before the colon", plus(": value\n"))
+          .bad().codes_are({"policy.key.invalid"}).at("policy.key.invalid", 5, 1),
+
       // ---- size (RFC 8461 §3.3: "64 kilobytes") -----------------------------------
       row("exactly 64,000 bytes", sized(64000))
           .ok().codes_are({"policy.extension.unknown"}),

@@ -248,6 +248,32 @@ TEST_SUITE("robustness") {
     for (const auto& f : r.findings) CHECK(f.line <= 10001);
   }
 
+  TEST_CASE("an error that comes after the cap is full is still listed") {
+    // Ten kinds of warning and info, twenty of each, fill the findings before
+    // the one error (a line without a colon) is met. The result is invalid,
+    // so the findings must still show an error: `valid` is true exactly when
+    // no finding is an error.
+    std::string in = "version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 604800\n";
+    for (int i = 0; i < 20; ++i) in += "\n";                                            // line.blank
+    for (int i = 0; i < 20; ++i) in += "mode: enforce\n";                               // field.repeated
+    for (int i = 0; i < 20; ++i) in += "max_age: " + std::to_string(700000 + i) + "\n";  // field.duplicate
+    for (int i = 0; i < 20; ++i) in += "x" + std::to_string(i) + ": v\n";               // extension.unknown
+    for (int i = 0; i < 20; ++i) in += "y" + std::to_string(i) + ":\n";                 // extension.value_invalid
+    for (int i = 0; i < 20; ++i) in += " z" + std::to_string(i) + ": v\n";              // line.leading_whitespace
+    for (int i = 0; i < 20; ++i) in += "w" + std::to_string(i) + " : v\n";              // key.whitespace
+    for (int i = 0; i < 20; ++i) in += "Mode: enforce\n";                               // key.typo
+    for (int i = 0; i < 20; ++i) in += "mx: m" + std::to_string(i) + ".example.com.\n"; // mx.trailing_dot
+    for (int i = 0; i < 20; ++i) in += "mx: 10.0.0." + std::to_string(i) + "\n";        // mx.ip_literal
+    in += "hello\n";                                                                     // line.no_colon
+    const auto r = mtasts::lint_policy(in);
+    INFO("findings:" << mtasts_test::describe(r.findings));
+    CHECK_FALSE(r.valid);
+    CHECK(count_code(r.findings, mtasts::code::lint_truncated) == 1);
+    CHECK(count_code(r.findings, mtasts::code::policy_line_no_colon) == 1);
+    mtasts_test::check_invariants(r.findings, r.valid, r.policy.has_value(),
+                                  mtasts_test::line_count(in));
+  }
+
   TEST_CASE("a TXT record with thousands of empty fields is capped") {
     std::string sts = "v=STSv1; id=abc";
     std::string tls = "v=TLSRPTv1; rua=mailto:a@example.com";

@@ -119,6 +119,26 @@ const std::vector<parser_case>& sts_cases() {
       row("extension value containing =", "v=STSv1; id=abc; foo=a=b")
           .bad().codes_are({"sts.field.value_invalid"}),
 
+      // ---- more edges -----------------------------------------------------------
+      row("version not followed by a semicolon", "v=STSv1 id=abc")
+          .bad().codes_are({"sts.version.invalid"}),
+      row("id with a space inside", "v=STSv1; id=abc def")
+          .bad().codes_are({"sts.id.invalid"}).at("sts.id.invalid", 1, 16),
+      row("extension value with a space inside", "v=STSv1; id=abc; x=a b")
+          .bad().codes_are({"sts.field.value_invalid"}).at("sts.field.value_invalid", 1, 21),
+      row("compact record without spaces", "v=STSv1;id=abc;x=1;y=2")
+          .ok().codes_are({"sts.extension.unknown"}).with_ext({{"x", "1"}, {"y", "2"}}),
+      row("an extension repeated: the first occurrence is kept", "v=STSv1; id=abc; x=1; x=2")
+          .ok().codes_are({"sts.extension.unknown"}).with_ext({{"x", "1"}}),
+      row("a second v= field is just an unknown field", "v=STSv1; id=abc; v=STSv1")
+          .ok().codes_are({"sts.extension.unknown"}).with_id("abc"),
+      row("whitespace-only record", "  \t ").bad().codes_are({"sts.empty"}),
+      row("leading tab before v=", "\tv=STSv1; id=abc").bad().codes_are({"sts.version.invalid"}),
+      row("columns after a non-ASCII character count code points",
+          "v=STSv1; x=\xc3\xa9; id=abc; foo")
+          .bad().codes_are({"sts.character.invalid", "sts.field.no_equals"})
+          .at("sts.character.invalid", 1, 12).at("sts.field.no_equals", 1, 23),
+
       // ---- characters -------------------------------------------------------
       row("record wrapped in quotes", "\"v=STSv1; id=abc\"")
           .bad().codes_are({"sts.quoted"}).at("sts.quoted", 1, 1),

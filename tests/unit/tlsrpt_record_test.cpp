@@ -147,6 +147,35 @@ const std::vector<parser_case>& tlsrpt_cases() {
           "v=TLSRPTv1; rua=https://r.example.com/t,https://r.example.com/a{b}")
           .bad().codes_are({"tlsrpt.rua.invalid", "tlsrpt.rua.multiple"}),
 
+      // ---- more edges -----------------------------------------------------------
+      row("URIs separated by a space instead of a comma",
+          "v=TLSRPTv1; rua=mailto:a@example.com mailto:b@example.com")
+          .bad().codes_are({"tlsrpt.rua.invalid"}),
+      row("a trailing comma leaves an empty entry, which is not a second URI",
+          "v=TLSRPTv1; rua=mailto:a@example.com,")
+          .bad().codes_are({"tlsrpt.rua.invalid"}),
+      row("unencoded ! followed by digits inside a path",
+          "v=TLSRPTv1; rua=https://r.example.com/x!10/y")
+          .bad().codes_are({"tlsrpt.rua.unencoded"}),
+      row("a lone ! at the end", "v=TLSRPTv1; rua=mailto:a@example.com!")
+          .bad().codes_are({"tlsrpt.rua.unencoded"}),
+      row("percent-encoding cut short", "v=TLSRPTv1; rua=https://r.example.com/%4")
+          .bad().codes_are({"tlsrpt.rua.invalid"}),
+      row("https with nothing after the scheme", "v=TLSRPTv1; rua=https://")
+          .ok().codes_are({"tlsrpt.rua.https_no_host"}),
+      row("an extension repeated: the first occurrence is kept",
+          "v=TLSRPTv1; rua=mailto:a@example.com; x=1; x=2")
+          .ok().codes_are({"tlsrpt.extension.unknown"}).with_ext({{"x", "1"}}),
+      row("DMARC's ruf is an unknown field here",
+          "v=TLSRPTv1;rua=mailto:a@example.com;ruf=mailto:b@example.com")
+          .ok().codes_are({"tlsrpt.extension.unknown"})
+          .with_ext({{"ruf", "mailto:b@example.com"}}),
+      row("whitespace-only record", "\t \t").bad().codes_are({"tlsrpt.empty"}),
+      row("a double quote inside a URI", "v=TLSRPTv1; rua=https://r.example.com/a\"b")
+          .bad().codes_are({"tlsrpt.rua.invalid"}),
+      row("an address in angle brackets", "v=TLSRPTv1; rua=mailto:<tlsrpt@example.com>")
+          .bad().codes_are({"tlsrpt.rua.invalid"}),
+
       // ---- characters ---------------------------------------------------------------
       row("record wrapped in quotes", "\"v=TLSRPTv1; rua=mailto:a@example.com\"")
           .bad().codes_are({"tlsrpt.quoted"}).at("tlsrpt.quoted", 1, 1),
