@@ -21,6 +21,7 @@ const groups = new Map([
   ['txt', 'TXT character-strings'],
   ['tlsrpt', '`_smtp._tls` TLS-RPT record (RFC 8460 §3)'],
   ['lint', 'The linter itself'],
+  ['dns', 'DNS messages (RFC 1035)'],
 ]);
 
 let out = `# Finding codes
