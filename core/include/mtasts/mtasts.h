@@ -8,6 +8,8 @@
  *   auto s = mtasts::lint_sts_record(txt);     // RFC 8461 §3.1
  *   auto t = mtasts::lint_tlsrpt_record(txt);  // RFC 8460 §3
  *   bool ok = mtasts::mx_matches("*.example.com", "mx1.example.com.");
+ *   auto q = mtasts::dns::encode_query("_mta-sts.example.com", mtasts::dns::rr_type::txt);
+ *   auto d = mtasts::dns::decode(answer_bytes);     // RFC 1035, hardened
  *   for (auto& f : p.findings)
  *     printf("%u:%u %s %s\n", f.line, f.column,
  *            std::string(mtasts::code_name(f.code)).c_str(), f.message.c_str());
@@ -17,6 +19,7 @@
 #ifndef MTASTS_MTASTS_H
 #define MTASTS_MTASTS_H
 
+#include "mtasts/dns.h"
 #include "mtasts/finding.h"
 #include "mtasts/mx_match.h"
 #include "mtasts/policy.h"
