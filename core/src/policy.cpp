@@ -104,8 +104,9 @@ std::string_view typo_of(std::string_view key) {
       if (c != '_') ks += c;
     if (squashed == ks) return k;
   }
-  if (iequals(key, "max_ages") || iequals(key, "maxage_seconds") || iequals(key, "ttl"))
-    return "max_age";
+  // "max", "maxage_seconds", "max-age-secs": a max_age meant, not mx (one edit from "max").
+  if (key.size() >= 3 && iequals(key.substr(0, 3), "max")) return "max_age";
+  if (iequals(key, "ttl")) return "max_age";
   for (auto k : known_keys) {
     const std::size_t limit = k.size() <= 2 ? 1 : (k.size() <= 4 ? 1 : 2);
     if (key.size() >= 2 && distance(key, k) <= limit) return k;
@@ -543,8 +544,9 @@ class policy_linter {
     if (!meant.empty()) {
       typos_.push_back({meant, n, key});
       sink_.add(code::policy_key_typo,
-                "key " + quote(key) + " is not \"" + std::string(meant) + "\" (keys are case-sensitive); senders "
-                "ignore it as an unknown field",
+                "key " + quote(key) + " is not \"" + std::string(meant) + "\"" +
+                    (iequals(key, meant) ? " (keys are case-sensitive)" : "") +
+                    "; senders ignore it as an unknown field",
                 n, kcol);
     } else {
       sink_.add(code::policy_extension_unknown,

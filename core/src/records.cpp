@@ -324,7 +324,6 @@ sts_result lint_sts(std::string_view text, finding_sink& sink) {
   std::unordered_set<std::string_view> seen;
   sts_record rec;
   bool have_id = false;
-  std::size_t id_off = 0;
   const field* case_id = nullptr;
   if (tok.run(fields)) {
     for (const auto& f : fields) {
@@ -358,7 +357,6 @@ sts_result lint_sts(std::string_view text, finding_sink& sink) {
                    1, cols.at(f.value_off + 32));
         }
         have_id = true;
-        id_off = f.name_off;
         rec.id = std::string(f.value);
         continue;
       }
@@ -376,7 +374,6 @@ sts_result lint_sts(std::string_view text, finding_sink& sink) {
       sink.add(code::sts_id_missing, msg);
     }
   }
-  (void)id_off;
   r.valid = sink.valid();
   r.findings = sink.take();
   if (r.valid) r.record = std::move(rec);
