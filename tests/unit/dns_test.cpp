@@ -1229,18 +1229,7 @@ TEST_SUITE("dns.response") {
 }
 
 TEST_SUITE("dns.robustness") {
-  /** xorshift64*: deterministic on every platform. */
-  struct rng {
-    std::uint64_t s;
-    explicit rng(std::uint64_t seed) : s(seed) {}
-    std::uint64_t next() {
-      s ^= s >> 12;
-      s ^= s << 25;
-      s ^= s >> 27;
-      return s * 2685821657736338717ULL;
-    }
-    std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-  };
+  using mtasts_test::rng;
 
   TEST_CASE("3,000 random byte strings") {
     rng g(0x646e73ULL);

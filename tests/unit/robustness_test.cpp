@@ -19,18 +19,7 @@ using nlohmann::json;
 
 namespace {
 
-/** xorshift64*: small, deterministic, identical on every platform. */
-struct rng {
-  std::uint64_t s;
-  explicit rng(std::uint64_t seed) : s(seed ? seed : 1) {}
-  std::uint64_t next() {
-    s ^= s >> 12;
-    s ^= s << 25;
-    s ^= s >> 27;
-    return s * 2685821657736338717ULL;
-  }
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-};
+using mtasts_test::rng;
 
 std::string random_bytes(rng& g, std::size_t n) {
   std::string out(n, '\0');

@@ -25,6 +25,20 @@
 
 namespace mtasts_test {
 
+/** xorshift64*: small, deterministic, identical on every platform (seeded random tests). */
+struct rng {
+  std::uint64_t s;
+  explicit rng(std::uint64_t seed) : s(seed ? seed : 1) {}
+  std::uint64_t next() {
+    s ^= s >> 12;
+    s ^= s << 25;
+    s ^= s >> 27;
+    return s * 2685821657736338717ULL;
+  }
+  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+};
+
+
 struct expected_position {
   std::string code;
   std::uint32_t line = 0;
