@@ -814,9 +814,10 @@ describe('robustness', () => {
       const [, tQuarter] = quick(() => m.lintPolicy(quarter), 250 / 4);
       wellFormed(r, 'policy', big);
       assert.equal(r.valid, true, show(r));
+      // A ceiling about 60 times the measured cost (docs/BENCHMARKS.md): it catches
+      // super-linear work (the quadratic extension bug took 450 ms and more), while
+      // a ratio of two millisecond timings would fail on one garbage collection.
       assert.ok(tBig < 250, `64,000 bytes took ${tBig.toFixed(1)} ms (16,000 bytes: ${tQuarter.toFixed(1)} ms)`);
-      // 4x the input should cost about 4x, not 16x
-      assert.ok(tBig < 8 * tQuarter + 10, `not linear: 16,000 bytes ${tQuarter.toFixed(1)} ms, 64,000 bytes ${tBig.toFixed(1)} ms`);
     });
   }
 
