@@ -21,7 +21,12 @@ const groups = new Map([
   ['txt', 'TXT character-strings'],
   ['tlsrpt', '`_smtp._tls` TLS-RPT record (RFC 8460 §3)'],
   ['lint', 'The linter itself'],
-  ['dns', 'DNS messages (RFC 1035)'],
+  ['dns', 'DNS messages (RFC 1035) and lookups'],
+  ['domain', 'The domain checked'],
+  ['mx', 'MX hosts against the policy (RFC 8461 §4.1)'],
+  ['dane', 'DANE TLSA records (RFC 7672)'],
+  ['dnssec', 'DNSSEC (RFC 4035)'],
+  ['check', 'The domain check itself'],
 ]);
 
 let out = `# Finding codes

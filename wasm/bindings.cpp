@@ -11,6 +11,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,58 @@ emscripten::val lint_tlsrpt(const std::string& text) {
 emscripten::val lint_tlsrpt_strings(const emscripten::val& strings) {
   return guarded([&] { return mtasts::to_json(mtasts::lint_tlsrpt_record(strings_of(strings))); });
 }
+/**
+ * One step of the domain check: the state (options and observations, a plain
+ * JS object whose bytes are Uint8Arrays) in, {requests, report} JSON out. The
+ * object is read field by field rather than as JSON text: nlohmann's parser
+ * would add 90 KB (gzip) to the module.
+ */
+emscripten::val check_step(const emscripten::val& st) {
+  return guarded([&] {
+    using emscripten::val;
+    namespace chk = mtasts::check;
+    auto str = [](const val& v, const char* key) {
+      val x = v[key];
+      return x.isUndefined() || x.isNull() ? std::string() : x.as<std::string>();
+    };
+    auto num = [](const val& v, const char* key, double fallback) {
+      val x = v[key];
+      return x.isNumber() ? x.as<double>() : fallback;
+    };
+    auto flag = [](const val& v, const char* key) { return v[key].isTrue(); };
+    chk::options o;
+    o.input = str(st, "input");
+    o.domain = str(st, "domain");
+    o.resolver = str(st, "resolver");
+    if (!st["pasted_policy"].isUndefined() && !st["pasted_policy"].isNull()) o.pasted_policy = str(st, "pasted_policy");
+    o.tlsa_cap = static_cast<std::size_t>(num(st, "tlsa_cap", 10));
+    o.aborted = flag(st, "aborted");
+    o.dns_timeout_ms = num(st, "dns_timeout_ms", o.dns_timeout_ms);
+    o.policy_timeout_ms = num(st, "policy_timeout_ms", o.policy_timeout_ms);
+    std::vector<chk::observation> observations;
+    const val list = st["observations"];
+    const auto n = list.isUndefined() ? 0u : list["length"].as<unsigned>();
+    for (unsigned i = 0; i < n; ++i) {
+      const val ov = list[i];
+      chk::observation ob;
+      ob.id = str(ov, "id");
+      if (!chk::observation_kind_from(str(ov, "kind"), ob.kind)) throw std::invalid_argument("unknown observation kind for " + ob.id);
+      ob.status = static_cast<std::uint16_t>(num(ov, "status", 0));
+      if (ov["content_type"].isString()) ob.content_type = ov["content_type"].as<std::string>();
+      ob.bytes = str(ov, "bytes");
+      ob.truncated = flag(ov, "truncated");
+      ob.message = str(ov, "message");
+      ob.via_relay = flag(ov, "via_relay");
+      ob.relay_failure = str(ov, "relay_failure");
+      ob.elapsed_ms = num(ov, "elapsed_ms", 0);
+      ob.at_ms = num(ov, "at_ms", 0);
+      observations.push_back(std::move(ob));
+    }
+    chk::domain_check c(std::move(o));
+    if (!observations.empty()) c.observe(std::move(observations));
+    return chk::step_output_json(c);
+  });
+}
 bool mx_matches(const std::string& pattern, const std::string& host) { return mtasts::mx_matches(pattern, host); }
 std::string version() { return mtasts::version(); }
 
@@ -89,6 +142,7 @@ EMSCRIPTEN_BINDINGS(mtasts) {
   emscripten::function("lintStsStrings", &lint_sts_strings);
   emscripten::function("lintTlsRpt", &lint_tlsrpt);
   emscripten::function("lintTlsRptStrings", &lint_tlsrpt_strings);
+  emscripten::function("checkStep", &check_step);
   emscripten::function("mxMatches", &mx_matches);
   emscripten::function("version", &version);
 }

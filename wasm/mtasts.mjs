@@ -8,6 +8,7 @@
  *   m.lintStsRecord(textOrStrings)       // { valid, findings, record | null }
  *   m.lintTlsRptRecord(textOrStrings)    // { valid, findings, record | null }
  *   m.mxMatches(pattern, host)           // boolean
+ *   await m.checkDomain(domain, options) // the live check: { grade, checks, findings, ... }
  *   m.version                            // "0.1.0"
  *
  * One artifact for browsers and Node 20: in a browser the .wasm is fetched
@@ -18,6 +19,15 @@
  * free. See mtasts.d.ts for the types.
  */
 import createMtastsCore from './mtasts-core.mjs';
+import { dohQuery, fetchPolicy } from './host.mjs';
+
+/** The DoH resolver used when none is given: it answers RFC 8484 GETs and allows CORS. */
+export const DEFAULT_RESOLVER = 'https://cloudflare-dns.com/dns-query';
+/** Per-request time limits (ms) when `timeoutMs` is not given. */
+export const DEFAULT_DNS_TIMEOUT_MS = 5000;
+export const DEFAULT_POLICY_TIMEOUT_MS = 10000;
+/** Largest policy body read (RFC 8461 §3.3: 64 KB); one byte more tells "too large". */
+const POLICY_MAX_BYTES = 65536;
 
 /** @type {Promise<import('./mtasts.d.ts').Mtasts> | null} */
 let loading = null;
@@ -40,6 +50,33 @@ export function load() {
 function isNode() {
   return typeof process === 'object' && process !== null && typeof process.versions?.node === 'string' &&
     typeof window === 'undefined';
+}
+
+/**
+ * The A-label (ASCII) form of a domain as typed: UTS #46 through the URL
+ * parser, which browsers and Node share. '' when it cannot be a host name;
+ * the engine then judges the input itself and says why.
+ * @param {string} input
+ */
+function toAscii(input) {
+  let t = input.trim();
+  if (t.endsWith('.')) t = t.slice(0, -1);
+  if (t === '' || /[\s/?#@:\\%]/.test(t)) return '';
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(t)) return t.toLowerCase();
+  try {
+    return new URL(`https://${t}/`).hostname;
+  } catch {
+    return '';
+  }
+}
+
+/** @param {string} text base64url without padding */
+function fromBase64url(text) {
+  const b = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4));
+  const out = new Uint8Array(b.length);
+  for (let i = 0; i < b.length; i += 1) out[i] = b.charCodeAt(i);
+  return out;
 }
 
 function describe(err) {
@@ -111,6 +148,170 @@ async function instantiate() {
 
   const version = core.version();
 
+  /**
+   * The live domain check. The C++ engine decides which requests to make and
+   * what the answers mean; this loop only runs the requests (all that are
+   * independent at once) and hands back what it observed, as JSON, so no
+   * C++ object outlives a call.
+   */
+  async function checkDomain(domain, options = {}) {
+    if (typeof domain !== 'string') throw new TypeError(`checkDomain expects a domain string, got ${kindOf(domain)}`);
+    if (options === null || typeof options !== 'object') throw new TypeError('checkDomain: options must be an object');
+    const {
+      resolver = DEFAULT_RESOLVER, fetch = globalThis.fetch, timeoutMs, signal, onProgress,
+      policyText, relay, tlsaCap = 10, now = () => performance.now(),
+    } = options;
+    if (typeof resolver !== 'string' || !/^https:\/\//i.test(resolver)) {
+      throw new TypeError('checkDomain: resolver must be an https:// DNS-over-HTTPS URL');
+    }
+    if (typeof fetch !== 'function') throw new TypeError('checkDomain: no fetch function (pass options.fetch)');
+    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0 && Number.isFinite(timeoutMs))) {
+      throw new TypeError('checkDomain: timeoutMs must be a positive number of milliseconds');
+    }
+    if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean')) {
+      throw new TypeError('checkDomain: signal must be an AbortSignal');
+    }
+    if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError('checkDomain: onProgress must be a function');
+    if (relay !== undefined && (typeof relay !== 'string' || !relay.includes('{url}'))) {
+      throw new TypeError("checkDomain: relay must be a URL template containing '{url}'");
+    }
+    if (!Number.isSafeInteger(tlsaCap) || tlsaCap < 0) throw new TypeError('checkDomain: tlsaCap must be a non-negative integer');
+    const pasted = policyText === undefined || policyText === null || policyText === ''
+      ? undefined : textOrBytes(policyText, 'checkDomain: policyText');
+
+    const dnsTimeout = timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS;
+    const policyTimeout = timeoutMs ?? DEFAULT_POLICY_TIMEOUT_MS;
+    const start = now();
+    const state = {
+      input: domain,
+      domain: toAscii(domain),
+      resolver,
+      tlsa_cap: tlsaCap,
+      dns_timeout_ms: dnsTimeout,
+      policy_timeout_ms: policyTimeout,
+      aborted: false,
+      observations: [],
+    };
+    if (pasted) state.pasted_policy = pasted;
+
+    const step = () => call(core.checkStep, state);
+    let current = step();
+    /** The domain as the engine normalised it (A-labels, lower case). */
+    const checked = current.report.domain;
+
+    /** Runs one request of the engine; resolves to an observation, never rejects. */
+    async function run(req) {
+      if (req.kind === 'dns') {
+        let obs;
+        try {
+          obs = await dohQuery(resolver, fromBase64url(req.dns), { fetch, signal, timeoutMs: dnsTimeout, now });
+        } catch (err) {
+          obs = { kind: 'network-error', message: describe(err), elapsedMs: 0 };
+        }
+        const out = { kind: obs.kind, elapsed_ms: obs.elapsedMs };
+        if (obs.kind === 'answer') out.bytes = obs.bytes;
+        if (obs.kind === 'http-error') {
+          out.status = obs.status;
+          if (obs.contentType != null) out.content_type = obs.contentType;
+          if (obs.detail) out.message = obs.detail;
+        }
+        if (obs.kind === 'network-error') out.message = obs.message;
+        return out;
+      }
+      let obs;
+      try {
+        obs = await fetchPolicy(checked, {
+          fetch, signal, timeoutMs: policyTimeout, maxBytes: POLICY_MAX_BYTES, relay, now,
+        });
+      } catch (err) {
+        obs = { kind: 'unreachable', message: describe(err), elapsedMs: 0 };
+      }
+      const out = { kind: obs.kind, elapsed_ms: obs.elapsedMs };
+      const viaRelay = obs.via === 'relay';
+      if (viaRelay && (obs.kind === 'unreachable' || obs.kind === 'timeout' || obs.kind === 'aborted')) {
+        // The policy host itself answered (cors-blocked); only the relay failed.
+        return {
+          kind: obs.kind === 'aborted' ? 'aborted' : 'cors-blocked',
+          message: obs.direct?.message ?? '',
+          relay_failure: obs.kind === 'timeout' ? 'no answer in time' : (obs.message ?? obs.kind),
+          elapsed_ms: obs.elapsedMs,
+        };
+      }
+      if (viaRelay) {
+        out.via_relay = true;
+        try { out.message = new URL(obs.relayUrl).origin; } catch { /* keep it out */ }
+      }
+      if (obs.kind === 'response') {
+        out.status = obs.status;
+        if (obs.contentType != null) out.content_type = obs.contentType;
+        out.bytes = obs.bytes;
+        out.truncated = obs.truncated;
+      } else if (obs.kind === 'redirect') {
+        out.status = obs.status;
+      } else if (obs.kind === 'cors-blocked' || obs.kind === 'unreachable') {
+        out.message = obs.message;
+      }
+      return out;
+    }
+
+    return new Promise((resolve, reject) => {
+      const started = new Set();
+      let inflight = 0;
+      let finished = false;
+      const fail = (err) => {
+        if (finished) return;
+        finished = true;
+        reject(err);
+      };
+      const progress = (report) => {
+        if (!onProgress) return;
+        try {
+          onProgress(report);
+        } catch (err) {
+          // A broken progress callback must not stop the check; surface it as
+          // an uncaught error would be from an event listener.
+          if (typeof globalThis.reportError === 'function') globalThis.reportError(err);
+        }
+      };
+      const settle = () => {
+        if (finished || inflight > 0) return;
+        if (signal?.aborted && !state.aborted) {
+          state.aborted = true;
+          current = step();
+        }
+        finished = true;
+        resolve(current.report);
+      };
+      const launch = () => {
+        if (signal?.aborted) {
+          state.aborted = true;
+          return;
+        }
+        for (const req of current.requests) {
+          if (started.has(req.id)) continue;
+          started.add(req.id);
+          inflight += 1;
+          run(req).then((obs) => {
+            inflight -= 1;
+            if (finished) return;
+            try {
+              state.observations.push({ id: req.id, ...obs, at_ms: now() - start });
+              if (signal?.aborted) state.aborted = true;
+              current = step();
+              launch();
+              if (inflight > 0) progress(current.report);
+              settle();
+            } catch (err) {
+              fail(err);
+            }
+          });
+        }
+      };
+      launch();
+      settle();
+    });
+  }
+
   return Object.freeze({
     version,
     lintPolicy(text) {
@@ -122,6 +323,7 @@ async function instantiate() {
     lintTlsRptRecord(textOrStrings) {
       return record(textOrStrings, core.lintTlsRpt, core.lintTlsRptStrings, 'lintTlsRptRecord');
     },
+    checkDomain,
     mxMatches(pattern, host) {
       if (typeof pattern !== 'string' || typeof host !== 'string') {
         throw new TypeError(`mxMatches expects two strings, got ${kindOf(pattern)} and ${kindOf(host)}`);

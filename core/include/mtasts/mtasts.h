@@ -19,9 +19,11 @@
 #ifndef MTASTS_MTASTS_H
 #define MTASTS_MTASTS_H
 
+#include "mtasts/check.h"
 #include "mtasts/dns.h"
 #include "mtasts/finding.h"
 #include "mtasts/mx_match.h"
+#include "mtasts/grade.h"
 #include "mtasts/policy.h"
 #include "mtasts/records.h"
 
