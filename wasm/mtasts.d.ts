@@ -48,6 +48,82 @@ export interface TlsRptLint extends Lint {
   record: { rua: string[]; extensions: Record<string, string> } | null;
 }
 
+export type Grade = 'A+' | 'A' | 'B' | 'C' | 'D' | 'F';
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'info' | 'unknown' | 'pending';
+export type CheckId = 'sts' | 'policy_fetch' | 'policy' | 'mx' | 'tlsrpt' | 'dane';
+
+export interface DomainFinding extends Finding {
+  /** The check it belongs to; null for findings about the input itself (domain.*) or check.aborted. */
+  check: CheckId | null;
+}
+
+export interface DomainCheck {
+  id: CheckId;
+  title: string;
+  /** `pending` only in progress reports; `unknown` when it could not be observed. */
+  status: CheckStatus;
+  /** One sentence with the evidence. */
+  summary: string;
+  findings: DomainFinding[];
+}
+
+/** See docs/GRADING.md. */
+export interface DomainReport {
+  schema: 1;
+  kind: 'domain';
+  /** As typed. */
+  input: string;
+  /** The domain checked: lower case, A-labels. */
+  domain: string;
+  resolver: string;
+  /** null when unobserved facts could change it (see grade_range), for a null MX, or for invalid input. */
+  grade: Grade | null;
+  /** [worst, best] when grade is null because something was not observed. */
+  grade_range: [Grade, Grade] | null;
+  grade_reason: string;
+  /** Every check observed and settled. */
+  complete: boolean;
+  checks: DomainCheck[];
+  /** Every finding, the checks' in order. */
+  findings: DomainFinding[];
+  mx_kind: 'records' | 'implicit' | 'null' | null;
+  mx: { host: string; preference: number; covered: boolean | null; pattern: string | null;
+        tlsa: { records: number; ad: boolean } | null }[];
+  sts: { records: string[]; record: string | null; id: string | null; aliases: string[]; ad: boolean } | null;
+  policy: { source: 'fetched' | 'relay' | 'pasted'; url: string; status: number | null; content_type: string | null;
+            size: number; text: string; valid: boolean; mode: Policy['mode'] | null; max_age: number | null;
+            mx: string[] } | null;
+  tlsrpt: { records: string[]; record: string | null; valid: boolean; rua: string[] } | null;
+  dnssec: { mx_ad: boolean | null; sts_ad: boolean | null; tlsa: { host: string; records: number; ad: boolean }[] };
+  timings: { total_ms: number; requests: { id: string; elapsed_ms: number }[] };
+  /** Request ids not yet answered (progress reports only). */
+  pending: string[];
+}
+
+export interface CheckDomainOptions {
+  /** DNS-over-HTTPS URL (RFC 8484 GET). Default DEFAULT_RESOLVER. */
+  resolver?: string;
+  /** A WHATWG fetch; default globalThis.fetch. */
+  fetch?: (input: string, init?: RequestInit) => Promise<Response>;
+  /** Per request, ms. Default 5000 for DNS and 10000 for the policy. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Called with a partial report each time an answer arrives (not for the final one: checkDomain resolves with it). */
+  onProgress?: (report: DomainReport) => void;
+  /** The policy file as pasted; used only when the browser could not read it (CORS) or the host timed out. */
+  policyText?: string | Uint8Array | ArrayBuffer | ArrayBufferView;
+  /** URL template containing {url} (the policy URL, percent-encoded), tried after a CORS failure. */
+  relay?: string;
+  /** MX hosts whose TLSA records are looked up (default 10). */
+  tlsaCap?: number;
+  /** Clock for elapsed times (default performance.now). */
+  now?: () => number;
+}
+
+export declare const DEFAULT_RESOLVER: string;
+export declare const DEFAULT_DNS_TIMEOUT_MS: number;
+export declare const DEFAULT_POLICY_TIMEOUT_MS: number;
+
 export interface Mtasts {
   readonly version: string;
   /** A policy body, as text or as the raw bytes that were served. */
@@ -58,6 +134,12 @@ export interface Mtasts {
   lintTlsRptRecord(textOrStrings: string | string[]): TlsRptLint;
   /** RFC 8461 §4.1: `*` is exactly one whole left-most label; case-insensitive; a trailing dot is ignored. */
   mxMatches(pattern: string, host: string): boolean;
+  /**
+   * Checks a live domain from here: DNS over HTTPS and the policy fetch, all
+   * independent requests at once. Never rejects for network behaviour (it is
+   * in the report); throws TypeError for bad arguments.
+   */
+  checkDomain(domain: string, options?: CheckDomainOptions): Promise<DomainReport>;
 }
 
 /** Instantiates the module once; later calls return the same object. */

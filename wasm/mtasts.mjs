@@ -275,7 +275,8 @@ async function instantiate() {
       };
       const settle = () => {
         if (finished || inflight > 0) return;
-        if (signal?.aborted && !state.aborted) {
+        if (signal?.aborted) {
+          // What never started or never answered is reported as stopped, not pending.
           state.aborted = true;
           current = step();
         }

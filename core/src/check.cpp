@@ -281,6 +281,13 @@ lookup runner::resolve(const std::string& name, rr_type type) {
   std::string current = name;
   for (std::size_t hop = 0; hop <= max_cname_hops; ++hop) {
     seen.insert(lower(current));
+    if (auto q = dns::encode_query(current, type); !q.ok()) {
+      // Only a name from DNS can get here (an MX host, a CNAME target): say so, ask nothing.
+      out.st = lookup::state::failed;
+      out.failure = finding{code::dns_query_failed, dns::type_name(type) + " " + quote(current, 80) +
+                                                        " cannot be asked: " + q.error + "."};
+      return out;
+    }
     const std::string id = "dns:" + dns::type_name(type) + ":" + lower(current);
     need_dns(id, current, type);
     const observation* o = find(id);
@@ -474,11 +481,15 @@ void runner::check_sts(const lookup& l) {
     rep_.sts = std::move(info);
     return;
   }
+  // RFC 8461 §3.1: the "v=STSv1;" prefix filter applies when several records
+  // come back; a lone record that starts like one is parsed as it is (the
+  // lint says when senders that always filter would discard it, erratum 6285).
   std::vector<const dns::record*> candidates, near, others;
+  const bool lone = l.records.size() == 1;
   for (const auto& rr : l.records) {
     std::string text = joined(rr);
     info.records.push_back(text);
-    if (starts_with(text, sts_prefix)) candidates.push_back(&rr);
+    if (starts_with(text, sts_prefix) || (lone && istarts_with(text, "v=stsv1"))) candidates.push_back(&rr);
     else if (istarts_with(text, "v=stsv1")) near.push_back(&rr);
     else others.push_back(&rr);
   }
@@ -642,6 +653,8 @@ void runner::check_policy_fetch(const lookup& a, const lookup& aaaa) {
       add(c, code::policy_fetch_cors_blocked, msg);
       c.status = status::unknown;
       if (opt_.pasted_policy) {
+        // The pasted text completes the check (the fetch itself stays unobserved, and says so).
+        c.status = status::info;
         use_pasted("the browser may not read the policy host's answer");
         c.summary = "Reachable, but not readable from the browser; the pasted policy is checked instead.";
       } else {
@@ -656,6 +669,7 @@ void runner::check_policy_fetch(const lookup& a, const lookup& aaaa) {
               "; the check cannot tell a slow server from a slow network. Senders wait about a minute.");
       c.status = status::unknown;
       if (opt_.pasted_policy) {
+        c.status = status::info;
         use_pasted("the policy host did not answer in time");
         c.summary = "No answer in time; the pasted policy is checked instead.";
       } else {
@@ -880,11 +894,13 @@ void runner::check_tlsrpt(const lookup& l) {
     rep_.tlsrpt = std::move(info);
     return;
   }
+  // RFC 8460 §3: as for _mta-sts, the prefix filter applies to several records.
   std::vector<const dns::record*> candidates, near, others;
+  const bool lone = l.records.size() == 1;
   for (const auto& rr : l.records) {
     std::string text = joined(rr);
     info.records.push_back(text);
-    if (starts_with(text, tlsrpt_prefix)) candidates.push_back(&rr);
+    if (starts_with(text, tlsrpt_prefix) || (lone && istarts_with(text, "v=tlsrpt"))) candidates.push_back(&rr);
     else if (istarts_with(text, "v=tlsrpt")) near.push_back(&rr);
     else others.push_back(&rr);
   }
@@ -938,6 +954,12 @@ void runner::check_dane(const lookup& mx) {
     return;
   }
   if (!mx_known_) {
+    if (mx.st == lookup::state::nxdomain || mx.st == lookup::state::loop) {
+      c.status = status::info;
+      c.summary = "No MX hosts: " + domain_ + (mx.st == lookup::state::nxdomain ? " does not exist." : " does not resolve.");
+      facts_.dane_all = tri::no;
+      return;
+    }
     if (mx.st == lookup::state::pending) {
       c.status = status::pending;
       c.summary = "Waiting for the MX records.";

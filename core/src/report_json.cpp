@@ -1,100 +1,85 @@
 /**
  * @file report_json.cpp
- * @brief The versioned JSON report (schema 1). The only translation unit that
- *        includes nlohmann/json; it only builds and dumps (nothing here throws
- *        on our inputs: dump() replaces invalid UTF-8 instead of throwing).
+ * @brief The versioned JSON report of the linters (schema 1), written with
+ *        the small json_writer (nothing here throws but std::bad_alloc).
  */
 #include "mtasts/report_json.h"
 
-#include <nlohmann/json.hpp>
+#include "json_writer.h"
 
 namespace mtasts {
 namespace {
 
-using json = nlohmann::ordered_json;
+using detail::json_writer;
 
-json findings_json(const std::vector<finding>& findings) {
-  json arr = json::array();
-  for (const auto& f : findings) {
-    json j;
-    j["code"] = std::string(code_name(f.code));
-    j["severity"] = std::string(severity_name(code_severity(f.code)));
-    j["message"] = f.message;
-    if (f.line != 0) {
-      j["line"] = f.line;
-      j["column"] = f.column;
-    }
-    if (!code_rfc(f.code).empty()) j["rfc"] = std::string(code_rfc(f.code));
-    j["fix"] = std::string(code_fix(f.code));
-    arr.push_back(std::move(j));
-  }
-  return arr;
+void extensions(json_writer& w, const extension_list& ext) {
+  // Already de-duplicated (the first occurrence wins), in order.
+  w.begin_object();
+  for (const auto& [k, v] : ext) w.key(k).value(v);
+  w.end_object();
 }
 
-json extensions_json(const extension_list& ext) {
-  // The list is already de-duplicated (first occurrence wins), so append to
-  // the ordered map's underlying vector: o[k] = v would search it linearly
-  // for every key, which is quadratic for a record of thousands of fields.
-  json o = json::object();
-  auto& items = o.get_ref<json::object_t&>();
-  items.reserve(ext.size());
-  for (const auto& [k, v] : ext) items.std::vector<json::object_t::value_type>::emplace_back(k, v);
-  return o;
+void envelope(json_writer& w, std::string_view kind, bool valid, const std::vector<finding>& findings) {
+  w.begin_object();
+  w.key("schema").value(report_schema);
+  w.key("kind").value(kind);
+  w.key("valid").value(valid);
+  w.key("findings").begin_array();
+  for (const auto& f : findings) w.finding(f);
+  w.end_array();
 }
-
-json envelope(std::string_view kind, bool valid, const std::vector<finding>& findings) {
-  json j;
-  j["schema"] = report_schema;
-  j["kind"] = std::string(kind);
-  j["valid"] = valid;
-  j["findings"] = findings_json(findings);
-  return j;
-}
-
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 }  // namespace
 
 std::string to_json(const policy_result& r) {
-  json j = envelope("policy", r.valid, r.findings);
+  json_writer w;
+  envelope(w, "policy", r.valid, r.findings);
+  w.key("policy");
   if (r.policy) {
-    json p;
-    p["version"] = r.policy->version;
-    p["mode"] = std::string(mode_name(r.policy->mode));
-    p["mx"] = r.policy->mx;
-    p["max_age"] = r.policy->max_age;
-    p["extensions"] = extensions_json(r.policy->extensions);
-    j["policy"] = std::move(p);
+    w.begin_object();
+    w.key("version").value(r.policy->version);
+    w.key("mode").value(mode_name(r.policy->mode));
+    w.key("mx").strings(r.policy->mx);
+    w.key("max_age").value(r.policy->max_age);
+    w.key("extensions");
+    extensions(w, r.policy->extensions);
+    w.end_object();
   } else {
-    j["policy"] = nullptr;
+    w.null();
   }
-  return dump(j);
+  return w.end_object().take();
 }
 
 std::string to_json(const sts_result& r) {
-  json j = envelope("sts", r.valid, r.findings);
+  json_writer w;
+  envelope(w, "sts", r.valid, r.findings);
+  w.key("record");
   if (r.record) {
-    json rec;
-    rec["id"] = r.record->id;
-    rec["extensions"] = extensions_json(r.record->extensions);
-    j["record"] = std::move(rec);
+    w.begin_object();
+    w.key("id").value(r.record->id);
+    w.key("extensions");
+    extensions(w, r.record->extensions);
+    w.end_object();
   } else {
-    j["record"] = nullptr;
+    w.null();
   }
-  return dump(j);
+  return w.end_object().take();
 }
 
 std::string to_json(const tlsrpt_result& r) {
-  json j = envelope("tlsrpt", r.valid, r.findings);
+  json_writer w;
+  envelope(w, "tlsrpt", r.valid, r.findings);
+  w.key("record");
   if (r.record) {
-    json rec;
-    rec["rua"] = r.record->rua;
-    rec["extensions"] = extensions_json(r.record->extensions);
-    j["record"] = std::move(rec);
+    w.begin_object();
+    w.key("rua").strings(r.record->rua);
+    w.key("extensions");
+    extensions(w, r.record->extensions);
+    w.end_object();
   } else {
-    j["record"] = nullptr;
+    w.null();
   }
-  return dump(j);
+  return w.end_object().take();
 }
 
 }  // namespace mtasts
