@@ -1108,9 +1108,10 @@ void domain_check::observe(std::vector<observation> many) {
   run();
 }
 
-void domain_check::run() noexcept {
+void domain_check::run() {
+  requests_.clear();
+#if defined(__cpp_exceptions)
   try {
-    requests_.clear();
     runner(options_, observations_, requests_, report_).run();
   } catch (...) {
     // Out of memory is the only way here; report it rather than terminate.
@@ -1121,6 +1122,11 @@ void domain_check::run() noexcept {
     report_.complete = true;
     requests_.clear();
   }
+#else
+  // Built without exception tables (the WebAssembly size build): a
+  // std::bad_alloc passes through to the caller's guard (wasm/bindings.cpp).
+  runner(options_, observations_, requests_, report_).run();
+#endif
 }
 
 }  // namespace mtasts::check
