@@ -446,6 +446,22 @@ export async function fetchPolicy(domain, {
       const response = await fetch(relayUrl, {
         ...common, mode: 'cors', redirect: 'manual', signal: deadline.signal,
       });
+      // The relay's own failures (tools/relay: bad request, upstream
+      // unreachable, timeout) are marked, so they are never taken for the
+      // policy host's status.
+      const relayError = response?.headers?.get?.('x-relay-error');
+      if (typeof relayError === 'string' && relayError !== '') {
+        let detail = '';
+        try {
+          const { bytes } = await readCapped(response, DETAIL_BYTES, deadline.signal);
+          const text = safeDetail(bytes);
+          try { detail = String(JSON.parse(text).message ?? ''); } catch { detail = text; }
+        } catch { /* the marker is enough */ }
+        return {
+          kind: 'unreachable', url, message: `relay: ${relayError}${detail ? `: ${detail}` : ''}`,
+          elapsedMs: elapsed(), ...tag,
+        };
+      }
       return { ...(await observe(response)), ...tag };
     } catch (err) {
       const s = stopped();
