@@ -984,7 +984,14 @@ void runner::check_dane(const lookup& mx) {
       ++failed;
       continue;
     }
-    lookup t = resolve("_25._tcp." + h.host, rr_type::tlsa);
+    const std::string tlsa_name = "_25._tcp." + h.host;
+    if (!dns::encode_query(tlsa_name, rr_type::tlsa).ok()) {
+      // The name would be over 253 characters: no TLSA record can exist there.
+      h.tlsa = std::make_pair(std::size_t{0}, false);
+      without.push_back(h.host);
+      continue;
+    }
+    lookup t = resolve(tlsa_name, rr_type::tlsa);
     if (t.st == lookup::state::pending) { ++pending; continue; }
     if (t.st == lookup::state::failed || t.st == lookup::state::loop) {
       ++failed;

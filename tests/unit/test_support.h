@@ -109,6 +109,8 @@ const std::vector<parser_case>& tlsrpt_cases();
 const std::set<std::string>& robustness_asserted_codes();
 /** dns.* codes asserted exactly by the tables of dns_test.cpp (derived from those tables). */
 const std::set<std::string>& dns_asserted_codes();
+/** Codes the domain-check scenarios assert (check_test.cpp). */
+const std::set<std::string>& check_asserted_codes();
 
 /** The dotted names of the findings, as a set. */
 std::set<std::string> code_set(const std::vector<mtasts::finding>& findings);
