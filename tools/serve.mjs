@@ -29,7 +29,9 @@ const CSP = [
   "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data:",
-  "connect-src 'self'",
+  // The checker's own requests: the DoH resolver and the policy host (any https origin), and a relay
+  // the user runs on this machine.
+  "connect-src 'self' https: http://127.0.0.1:* http://localhost:*",
   "base-uri 'none'",
   "form-action 'self'",
   "frame-ancestors 'none'",

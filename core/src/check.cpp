@@ -83,6 +83,7 @@ bool unobserved_code(code c) {
     case code::policy_fetch_cors_blocked:
     case code::policy_fetch_timeout:
     case code::check_aborted:
+    case code::policy_fetch_failed:
       return true;
     default:
       return false;
@@ -718,11 +719,16 @@ void runner::check_policy_fetch(const lookup& a, const lookup& aaaa) {
                 ", so no sender can connect to fetch the policy.");
         facts_.policy = ps::host_missing;
       } else {
+        // The fetch and the address lookups all failed: this browser reached
+        // neither, which says nothing certain about the host.
         std::string dns_why = a.failure ? a.failure->message : aaaa.failure ? aaaa.failure->message : "";
-        add(c, code::policy_fetch_unreachable,
+        add(c, code::policy_fetch_failed,
             "No HTTPS connection to " + host + " succeeded" + why + ", and its address could not be looked up either (" +
-                dns_why + "). The host may be missing, or unreachable from here.");
-        facts_.policy = ps::unreachable;
+                dns_why + "). From here the host may be missing or unreachable; nothing certain is known.");
+        c.status = status::unknown;
+        c.summary = "Neither the policy host nor its DNS answered this browser.";
+        policy_unknown_ = true;
+        return;
       }
       c.status = status::fail;
       c.summary = facts_.policy == ps::host_missing ? "The policy host " + host + " does not resolve."

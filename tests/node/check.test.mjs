@@ -554,6 +554,15 @@ describe('checkDomain: grades', () => {
     complete(r, true);
   });
 
+  test('no grade: HTTPS fails and the lookups of mta-sts.<d> fail too (nothing certain)', async () => {
+    const { r } = await run(site({ names: { [`mta-sts.${D}`]: { rcode: 'SERVFAIL' } }, host: { tls: 'fail' } }));
+    grade(r, null);
+    assert.deepEqual(r.grade_range, ['F', 'A']);
+    has(r, 'policy.fetch.failed', { check: 'policy_fetch' });
+    lacks(r, 'policy.fetch.unreachable', 'policy.host.missing');
+    complete(r, false);
+  });
+
   test('F: policy host NXDOMAIN', async () => {
     const { r } = await run(site({ names: { [`mta-sts.${D}`]: null }, host: { tls: 'fail' } }));
     grade(r, 'F');

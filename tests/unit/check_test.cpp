@@ -843,6 +843,14 @@ const std::vector<scenario>& scenarios() {
     t.push_back({"policy host resolves but HTTPS fails (unreachable)", unreachable_policy,
                  "F", "none", true, S{{"policy_fetch", "fail"}}, {"policy.fetch.unreachable", "dane.tlsa.missing", "dnssec.not_validated"},
                  [](const outcome& o) { CHECK(contains(finding_of(o.rep, "policy.fetch.unreachable")->message, "192.0.2.1")); }});
+    t.push_back({"HTTPS fails and the policy host's address lookups fail too: nothing certain (not F)",
+                 [](world& w) {
+                   w.z["mta-sts.example.com"].rcode = dns::rcode::servfail;
+                   unreachable_policy(w);
+                 },
+                 "null", "F..A", false, S{{"policy_fetch", "unknown"}, {"policy", "unknown"}},
+                 {"policy.fetch.failed", "dane.tlsa.missing", "dnssec.not_validated"},
+                 [](const outcome& o) { CHECK(contains(finding_of(o.rep, "policy.fetch.failed")->message, "SERVFAIL")); }});
     t.push_back({"policy host NXDOMAIN", [](world& w) {
                    w.z.names.erase("mta-sts.example.com");
                    unreachable_policy(w);
