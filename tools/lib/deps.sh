@@ -36,7 +36,7 @@ mtasts_need_build_deps() {
 # What the tests need beyond the build: npm, Chromium for the page tests, and
 # the npm packages in package.json (installed without a lockfile).
 mtasts_need_test_deps() {
-  local pkgs=(chromium)
+  local pkgs=(chromium openssl libnss3-tools)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)
   _mtasts_apt_install "${pkgs[@]}"
   if ! (cd "$mtasts_root" && node -e "

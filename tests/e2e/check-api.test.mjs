@@ -1,0 +1,442 @@
+// checkDomain (dist/mtasts.mjs) in a real headless Chromium against a
+// simulated internet: real DNS-over-HTTPS wire messages, real HTTPS with a
+// test CA, real CORS, redirects and certificate failures. What
+// tests/node/check.test.mjs emulates with tests/support/fake-net.mjs is
+// verified here in the browser, and every scenario is also run through that
+// emulation in Node: a difference between the two reports fails the test
+// and shows both.
+//
+//   node --test tests/e2e/check-api.test.mjs
+//   MTASTS_DIST=/tmp/e2e-dist node --test tests/e2e/check-api.test.mjs
+//   MTASTS_E2E_VERBOSE=1 …   also prints each report and what the world server was asked
+//
+// Needs: /usr/bin/chromium (or $CHROMIUM), playwright-core, openssl and
+// certutil (libnss3-tools). No request leaves the machine: *.test goes to
+// the world server on 127.0.0.1, every other name fails to resolve.
+//
+// The page is `mtasts.mjs` itself opened as a document from the dist server:
+// the module's origin, without the Content-Security-Policy tools/serve.mjs
+// puts on HTML, so these tests do not depend on the page or its CSP. One test
+// runs checkDomain from index.html under that CSP (its connect-src must allow
+// the resolver and the policy host). The page UI is not used.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { makeNet, buildQuery, parseMessage, base64urlEncode, RCODE } from '../support/fake-net.mjs';
+import { makePki } from './support/pki.mjs';
+import { startWorld } from './support/world.mjs';
+import { launch, serveDist, collect } from './support/browser.mjs';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const dist = path.resolve(process.env.MTASTS_DIST || path.join(repo, 'dist'));
+const T = { timeout: 10_000 };
+const TIMEOUT_MS = 3000;
+
+// ---------------------------------------------------------------------------
+// Scenarios: one domain each, so no answer can leak from one test into another.
+
+const policyText = (d, { mode = 'enforce', maxAge = 1209600 } = {}) =>
+  ['version: STSv1', `mode: ${mode}`, `mx: mx1.${d}`, `mx: *.mx.${d}`, `max_age: ${maxAge}`, ''].join('\n');
+
+/**
+ * A domain that earns an A unless `host` / `names` break it. Returns the
+ * scenario for the world server ({ zone, hosts } by hostname) and for
+ * fake-net ({ zone, hosts } by URL).
+ */
+function site(d, { host = {}, names = {}, hosts = {} } = {}) {
+  const zone = {
+    [d]: { A: ['192.0.2.1'], MX: [[10, `mx1.${d}`], [20, `a.mx.${d}`]] },
+    [`_mta-sts.${d}`]: { TXT: [['v=STSv1; id=20240501T120000']] },
+    [`_smtp._tls.${d}`]: { TXT: [[`v=TLSRPTv1; rua=mailto:tlsrpt@${d}`]] },
+    [`mta-sts.${d}`]: { A: ['192.0.2.10'], AAAA: ['2001:db8::10'] },
+    [`mx1.${d}`]: { A: ['192.0.2.25'] },
+    [`a.mx.${d}`]: { A: ['192.0.2.26'] },
+  };
+  for (const [k, v] of Object.entries(names)) { if (v === null) delete zone[k]; else zone[k] = v; }
+  const byHost = { [`mta-sts.${d}`]: { status: 200, contentType: 'text/plain', body: policyText(d), ...host }, ...hosts };
+  const byUrl = {};
+  for (const [h, b] of Object.entries(byHost)) {
+    const { cert, ...rest } = b;
+    byUrl[`https://${h}/.well-known/mta-sts.txt`] = cert && cert !== 'good' ? { ...rest, tls: 'fail' } : rest;
+  }
+  return { domain: d, world: { zone, hosts: byHost }, net: { zone, hosts: byUrl } };
+}
+
+const SCENARIOS = {
+  good: site('good.test'),
+  nocors: site('nocors.test', { host: { cors: false } }),
+  pasted: site('pasted.test', { host: { cors: false } }),
+  redirect: site('redirect.test', {
+    host: { redirect: { status: 301, location: 'https://mta-sts.good.test/.well-known/mta-sts.txt' } },
+  }),
+  expired: site('expired.test', { host: { cert: 'expired' } }),
+  selfSigned: site('self-signed.test', { host: { cert: 'self-signed' } }),
+  wrongName: site('wrong-name.test', { host: { cert: 'wrong-name' } }),
+  html: site('html.test', { host: { contentType: 'text/html; charset=utf-8' } }),
+  notFound: site('notfound.test', { host: { status: 404, body: 'not found\n' } }),
+  servfail: site('servfail.test', { names: { '_mta-sts.servfail.test': { TXT: [['v=STSv1; id=1']], rcode: 'SERVFAIL', only: ['TXT'] } } }),
+};
+
+// ---------------------------------------------------------------------------
+// Setup: PKI, world, browser, dist server, and the module in Node for the emulation.
+
+let tmp = '';
+/** @type {ReturnType<typeof makePki>} */
+let pki;
+/** @type {Awaited<ReturnType<typeof startWorld>>} */
+let world;
+/** @type {Awaited<ReturnType<typeof launch>>} */
+let chrome;
+/** @type {Awaited<ReturnType<typeof serveDist>>} */
+let site0;
+/** @type {any} */
+let nodeModule;
+const timings = {};
+
+before(async () => {
+  let t = performance.now();
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'mtasts-e2e-pki-'));
+  const names = ['doh.test', ...Object.values(SCENARIOS).map((s) => `mta-sts.${s.domain}`)];
+  pki = makePki(tmp, names);
+  timings.pki = performance.now() - t;
+  t = performance.now();
+  world = await startWorld({ pki });
+  [site0, chrome] = await Promise.all([serveDist(dist), launch({ worldPort: world.port, pkiDir: pki.dir })]);
+  timings.launch = performance.now() - t;
+  nodeModule = await (await import(pathToFileURL(path.join(dist, 'mtasts.mjs')).href)).load();
+});
+
+after(async () => {
+  await chrome?.close();
+  await site0?.close();
+  await world?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  process.stderr.write(`# e2e setup: pki ${timings.pki?.toFixed(0)} ms, world+browser+server ${timings.launch?.toFixed(0)} ms\n`);
+});
+
+// ---------------------------------------------------------------------------
+// Running a check in the browser and in the emulation
+
+const codes = (r) => r.findings.map((f) => f.code);
+const brief = (r) => JSON.stringify({
+  grade: r.grade, grade_range: r.grade_range, complete: r.complete, grade_reason: r.grade_reason,
+  findings: r.findings.map((f) => `${f.severity} ${f.code} [${f.check}] ${f.message}`),
+  checks: r.checks.map((c) => `${c.id}:${c.status}`), policy: r.policy && { ...r.policy, text: undefined },
+}, null, 1);
+
+/** The report without what depends on the clock. */
+function comparable(r) {
+  const c = structuredClone(r);
+  delete c.timings;
+  return c;
+}
+
+/**
+ * Runs checkDomain for a scenario in Chromium (world server) and in Node
+ * (fake-net), and returns both reports plus what the browser and the world saw.
+ */
+async function check(scenario, options = {}) {
+  world.update(scenario.world);
+  const context = await chrome.browser.newContext();
+  try {
+    const page = await context.newPage();
+    const seen = collect(page);
+    const nav = await page.goto(`${site0.base}mtasts.mjs`);
+    assert.equal(nav?.status(), 200);
+    const t0 = performance.now();
+    const r = await page.evaluate(async ({ domain, resolver, options: o }) => {
+      const m = await (await import('./mtasts.mjs')).load();
+      return m.checkDomain(domain, { resolver, ...o });
+    }, { domain: scenario.domain, resolver: world.resolverUrl, options: { timeoutMs: TIMEOUT_MS, ...options } });
+    const ms = performance.now() - t0;
+    const csp = await seen.csp();
+    const requests = [...world.requests];
+    const net = makeNet({ ...scenario.net, resolverUrl: world.resolverUrl });
+    const emulated = await nodeModule.checkDomain(scenario.domain, { resolver: world.resolverUrl, fetch: net.fetch, timeoutMs: TIMEOUT_MS, ...options });
+
+    // Only the page's origin, the resolver and the policy host were asked for anything. DevTools
+    // also lists the next hop of a redirect:'manual' fetch (then ERR_ABORTED); it is never sent,
+    // which the world server confirms.
+    const allowed = new Set([site0.origin, 'https://doh.test', `https://mta-sts.${scenario.domain}`]);
+    const phantom = new Set(seen.redirects.map((x) => x.url));
+    const foreign = seen.requests.filter((u) => !allowed.has(new URL(u).origin) && !phantom.has(u));
+    assert.deepEqual(foreign, [], 'the browser asked only the page origin, doh.test and the policy host');
+    for (const u of phantom) {
+      const { host, pathname } = new URL(u);
+      assert.deepEqual(requests.filter((q) => q.host === host && q.path.startsWith(pathname)), [], `${u} was never sent`);
+    }
+    assert.deepEqual(csp, [], 'no CSP violation');
+    assert.deepEqual(seen.errors.filter((e) => /page error/.test(e)), [], 'no page error');
+    if (process.env.MTASTS_E2E_VERBOSE) {
+      process.stderr.write(`# ${scenario.domain}: browser ${ms.toFixed(0)} ms, ${brief(r)}\n# world: ${JSON.stringify(requests.map((q) => [q.host, q.path.slice(0, 30), q.status, q.misdirected ? 'misdirected' : '']))}\n`);
+    }
+    return { r, emulated, net, seen, requests, ms };
+  } finally {
+    await context.close();
+  }
+}
+
+/** The browser's report equals the emulation's (clock aside); on a difference, both are shown. */
+function sameAsEmulation(r, emulated) {
+  assert.deepEqual(comparable(r), comparable(emulated),
+    `Chromium and fake-net disagree.\nChromium: ${brief(r)}\nfake-net: ${brief(emulated)}`);
+}
+
+function has(r, code, check) {
+  const f = r.findings.find((x) => x.code === code);
+  assert.ok(f, `expected ${code}; report: ${brief(r)}`);
+  if (check) assert.equal(f.check, check, `${code} belongs to ${check}`);
+  return f;
+}
+
+/** Requests the world server answered for the policy host (421s for coalesced connections aside). */
+const policyRequests = (requests, d) => requests.filter((q) => q.host === `mta-sts.${d}` && !q.misdirected);
+const dohRequests = (requests) => requests.filter((q) => q.host === 'doh.test');
+/** The DNS questions, as "TYPE name", sorted. */
+const questions = (list) => list.map((q) => `${q.type} ${String(q.name).toLowerCase()}`).sort();
+
+// ---------------------------------------------------------------------------
+// The tests
+
+test('a good domain: grade A, the policy read over real HTTPS, DoH wire GETs', T, async () => {
+  const d = 'good.test';
+  const { r, emulated, net, requests, seen, ms } = await check(SCENARIOS.good);
+  assert.equal(r.grade, 'A', brief(r));
+  assert.equal(r.complete, true);
+  assert.deepEqual(r.findings.filter((f) => f.severity === 'error'), []);
+  assert.equal(r.policy.source, 'fetched');
+  assert.equal(r.policy.url, `https://mta-sts.${d}/.well-known/mta-sts.txt`);
+  assert.equal(r.policy.status, 200);
+  assert.equal(r.policy.content_type, 'text/plain');
+  assert.equal(r.policy.text, policyText(d));
+  assert.equal(r.policy.mode, 'enforce');
+  assert.ok(r.mx.every((x) => x.covered === true), JSON.stringify(r.mx));
+
+  // The policy: one GET, HTTP/2, the right SNI, CORS mode, no cookies, no referrer.
+  const got = policyRequests(requests, d);
+  assert.equal(got.length, 1, JSON.stringify(got));
+  assert.equal(got[0].method, 'GET');
+  assert.equal(got[0].path, '/.well-known/mta-sts.txt');
+  assert.equal(got[0].servername, `mta-sts.${d}`);
+  assert.equal(got[0].alpn, 'h2');
+  assert.equal(got[0].headers.origin, site0.origin, 'a CORS request carries Origin');
+  assert.equal(got[0].headers.cookie, undefined);
+  assert.equal(got[0].headers.referer, undefined);
+  assert.equal(got[0].status, 200);
+
+  // DNS: wire-format GETs with the accept header, the same questions the emulation saw.
+  const dns = dohRequests(requests);
+  assert.ok(dns.length >= 6, JSON.stringify(dns.map((q) => q.q)));
+  for (const q of dns) {
+    assert.equal(q.method, 'GET');
+    assert.match(q.path, /^\/dns-query\?dns=[A-Za-z0-9_-]+$/);
+    assert.equal(q.headers.accept, 'application/dns-message');
+    assert.equal(q.status, 200);
+  }
+  assert.deepEqual(questions(dns.map((q) => q.q)), questions(net.dnsQueries()));
+  // DevTools calls a fetch whose body was read to the end through a stream reader (as web/host.mjs
+  // reads every body) net::ERR_ABORTED; the world server shows each of them answered in full.
+  assert.deepEqual(seen.failed.filter((f) => f.error !== 'net::ERR_ABORTED'), [], 'no request failed');
+  assert.ok(requests.every((q) => q.status === 200), JSON.stringify(requests.map((q) => [q.host, q.status])));
+  assert.ok(ms < 5000, `${ms} ms`);
+  sameAsEmulation(r, emulated);
+});
+
+test('a policy host without CORS: policy.fetch.cors_blocked, grade null with a range', T, async () => {
+  const d = 'nocors.test';
+  const { r, emulated, requests, seen } = await check(SCENARIOS.nocors);
+  has(r, 'policy.fetch.cors_blocked', 'policy_fetch');
+  assert.equal(r.grade, null, brief(r));
+  assert.equal(r.complete, false);
+  assert.ok(Array.isArray(r.grade_range) && r.grade_range.length === 2, brief(r));
+  assert.equal(r.grade_range[0], 'F');
+  // Both the CORS GET and the no-cors probe reached the host and were answered.
+  const got = policyRequests(requests, d);
+  assert.equal(got.length, 2, JSON.stringify(got));
+  assert.deepEqual(got.map((q) => q.status), [200, 200]);
+  assert.equal(got[0].headers['sec-fetch-mode'], 'cors');
+  assert.equal(got[1].headers['sec-fetch-mode'], 'no-cors');
+  assert.ok(seen.console.some((m) => /blocked by CORS policy/.test(m.text)), 'Chromium says why in the console');
+  sameAsEmulation(r, emulated);
+});
+
+test('the same host with the policy pasted: source pasted, complete, graded', T, async () => {
+  const d = 'pasted.test';
+  const { r, emulated } = await check(SCENARIOS.pasted, { policyText: policyText(d) });
+  has(r, 'policy.fetch.pasted');
+  assert.equal(r.policy.source, 'pasted');
+  assert.equal(r.complete, true, brief(r));
+  assert.equal(r.grade, 'A', brief(r));
+  assert.equal(r.grade_range, null);
+  assert.equal(r.policy.status, null, 'status not observed');
+  assert.equal(r.policy.content_type, null, 'Content-Type not observed');
+  has(r, 'policy.fetch.cors_blocked', 'policy_fetch'); // the browser still could not read the host
+  sameAsEmulation(r, emulated);
+});
+
+test('a 301: policy.fetch.redirect, grade F, the redirect not followed', T, async () => {
+  const d = 'redirect.test';
+  const { r, emulated, requests } = await check(SCENARIOS.redirect);
+  has(r, 'policy.fetch.redirect', 'policy_fetch');
+  assert.equal(r.grade, 'F', brief(r));
+  assert.deepEqual(policyRequests(requests, d).map((q) => q.status), [301]);
+  assert.deepEqual(requests.filter((q) => q.host === 'mta-sts.good.test'), [], 'the target was never asked');
+  sameAsEmulation(r, emulated);
+});
+
+for (const [name, key, netError] of /** @type {const} */ ([
+  ['an expired certificate', 'expired', 'net::ERR_CERT_DATE_INVALID'],
+  ['a self-signed certificate', 'selfSigned', 'net::ERR_CERT_AUTHORITY_INVALID'],
+  ['a certificate for another name', 'wrongName', 'net::ERR_CERT_COMMON_NAME_INVALID'],
+])) {
+  test(`${name}: policy.fetch.unreachable, grade F (Chromium: ${netError})`, T, async () => {
+    const s = SCENARIOS[key];
+    const { r, emulated, requests, seen } = await check(s);
+    has(r, 'policy.fetch.unreachable', 'policy_fetch');
+    assert.equal(r.grade, 'F', brief(r));
+    assert.ok(!codes(r).includes('policy.fetch.cors_blocked'), brief(r));
+    // No HTTP request ever reached the handler over the bad certificate.
+    assert.deepEqual(policyRequests(requests, s.domain), [], 'nothing was served over the bad certificate');
+    // Both the CORS GET and the no-cors probe failed, for the certificate's reason.
+    const url = `https://mta-sts.${s.domain}/.well-known/mta-sts.txt`;
+    assert.deepEqual(seen.failed.filter((f) => f.url === url).map((f) => f.error), [netError, netError]);
+    sameAsEmulation(r, emulated);
+  });
+}
+
+test('text/html: policy.fetch.content_type', T, async () => {
+  const { r, emulated } = await check(SCENARIOS.html);
+  has(r, 'policy.fetch.content_type', 'policy_fetch');
+  assert.equal(r.policy.content_type, 'text/html; charset=utf-8');
+  assert.equal(r.grade, 'B', brief(r));
+  sameAsEmulation(r, emulated);
+});
+
+test('a 404: policy.fetch.status, grade F', T, async () => {
+  const { r, emulated } = await check(SCENARIOS.notFound);
+  has(r, 'policy.fetch.status', 'policy_fetch');
+  assert.equal(r.policy?.status ?? 404, 404);
+  assert.equal(r.grade, 'F', brief(r));
+  sameAsEmulation(r, emulated);
+});
+
+test('the resolver answers SERVFAIL for _mta-sts: dns.query.servfail, grade null', T, async () => {
+  const d = 'servfail.test';
+  const { r, emulated, requests } = await check(SCENARIOS.servfail);
+  const f = has(r, 'dns.query.servfail');
+  assert.equal(f.severity, 'warning');
+  assert.equal(r.grade, null, brief(r));
+  assert.equal(r.complete, false);
+  assert.ok(Array.isArray(r.grade_range), brief(r));
+  const sts = dohRequests(requests).filter((q) => q.q?.name.toLowerCase() === `_mta-sts.${d}` && q.q.type === 'TXT');
+  assert.deepEqual(sts.map((q) => [q.status, q.rcode]), [[200, 2]], 'one TXT query, answered SERVFAIL in a 200');
+  sameAsEmulation(r, emulated);
+});
+
+test('requests: only the page origin, doh.test and the policy host; other names never resolve', T, async () => {
+  const s = SCENARIOS.good;
+  const { requests, seen } = await check(s);
+  const origins = new Set(seen.requests.map((u) => new URL(u).origin));
+  assert.deepEqual([...origins].sort(), [site0.origin, 'https://doh.test', `https://mta-sts.${s.domain}`].sort());
+  assert.deepEqual([...new Set(requests.map((q) => q.host))].sort(), ['doh.test', `mta-sts.${s.domain}`]);
+  // The harness itself: a name outside .test fails to resolve instead of reaching the internet.
+  const context = await chrome.browser.newContext();
+  try {
+    const page = await context.newPage();
+    const probe = collect(page);
+    await page.goto(`${site0.base}mtasts.mjs`);
+    const out = await page.evaluate(() => fetch('https://example.com/').then((x) => `status ${x.status}`, (e) => String(e)));
+    assert.equal(out, 'TypeError: Failed to fetch');
+    assert.deepEqual(probe.failed.filter((f) => f.url === 'https://example.com/').map((f) => f.error), ['net::ERR_NAME_NOT_RESOLVED']);
+  } finally {
+    await context.close();
+  }
+});
+
+test('index.html, under the CSP tools/serve.mjs sends, can run checkDomain', T, async () => {
+  world.update(SCENARIOS.good.world);
+  const context = await chrome.browser.newContext();
+  try {
+    const page = await context.newPage();
+    const seen = collect(page);
+    await page.goto(site0.base);
+    const r = await page.evaluate(async (resolver) => {
+      const m = await (await import('./mtasts.mjs')).load();
+      return m.checkDomain('good.test', { resolver, timeoutMs: 3000 });
+    }, world.resolverUrl);
+    const csp = await seen.csp();
+    assert.deepEqual(csp, [], `CSP violations; the report says: ${r.findings.map((f) => f.code).join(', ')}`);
+    assert.equal(r.grade, 'A', brief(r));
+    assert.equal(r.policy?.source, 'fetched');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the world server itself: SNI picks the certificate, DoH overrides, 404 for unknown hosts, close ends hangs', T, async () => {
+  world.update({
+    zone: {
+      'a.test': { A: ['192.0.2.1'] }, 'h.test': { http: 503 }, 'g.test': { garbage: new Uint8Array([1, 2, 3]) },
+      'nx-cname.test': { CNAME: 'gone.test' },
+    },
+    hosts: { 'mta-sts.expired.test': { cert: 'expired', body: 'x' } },
+  });
+  /** HTTP/1.1 GET with our own CA; resolves to { status, headers, body, cert }. */
+  const get = (host, urlPath, { servername = host } = {}) => new Promise((resolve, reject) => {
+    const req = https.get({
+      host: '127.0.0.1', port: world.port, path: urlPath, servername, headers: { host }, ca: pki.caPem,
+      rejectUnauthorized: false, agent: false,
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({
+        status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks),
+        // @ts-ignore
+        cert: res.socket.getPeerCertificate(), authorized: res.socket.authorized, authError: res.socket.authorizationError,
+      }));
+    });
+    req.on('error', reject);
+  });
+  const dns = (name, type) => get('doh.test', `/dns-query?dns=${base64urlEncode(buildQuery(name, type))}`);
+
+  const a = await dns('a.test', 'A');
+  assert.equal(a.status, 200);
+  assert.equal(a.headers['content-type'], 'application/dns-message');
+  assert.equal(a.headers['access-control-allow-origin'], '*');
+  assert.equal(Number(a.headers['content-length']), a.body.length);
+  assert.deepEqual(parseMessage(new Uint8Array(a.body)).answers.map((x) => x.data), ['192.0.2.1']);
+  assert.equal(a.authorized, true, `the good leaf chains to the test CA: ${a.authError}`);
+  assert.equal(parseMessage(new Uint8Array((await dns('nope.test', 'A')).body)).rcode, RCODE.NXDOMAIN);
+  assert.equal(parseMessage(new Uint8Array((await dns('nx-cname.test', 'A')).body)).rcode, RCODE.NXDOMAIN);
+  assert.equal((await dns('h.test', 'A')).status, 503);
+  assert.deepEqual([...(await dns('g.test', 'A')).body], [1, 2, 3]);
+
+  const expired = await get('mta-sts.expired.test', '/.well-known/mta-sts.txt');
+  assert.equal(expired.authError, 'CERT_HAS_EXPIRED');
+  assert.equal(expired.status, 200);
+  const unknown = await get('mta-sts.unknown.test', '/.well-known/mta-sts.txt');
+  assert.equal(unknown.status, 404);
+  assert.equal(unknown.authorized, false, 'mta-sts.unknown.test is not on the good leaf');
+  assert.equal(unknown.cert.subject.CN, pki.names[0], 'an unknown host gets the good leaf');
+  // A request whose Host needs another certificate than the connection's SNI got: 421.
+  const pooled = await get('mta-sts.expired.test', '/.well-known/mta-sts.txt', { servername: 'doh.test' });
+  assert.equal(pooled.status, 421);
+  assert.ok(world.requests.some((q) => q.misdirected && q.host === 'mta-sts.expired.test'));
+
+  // A hanging answer is ended by close(): a second world, closed while a request waits on it.
+  const other = await startWorld({ pki, zone: { 'x.test': { hang: true } } });
+  const hung = new Promise((resolve) => {
+    const req = https.get({
+      host: '127.0.0.1', port: other.port, path: `/dns-query?dns=${base64urlEncode(buildQuery('x.test', 'A'))}`,
+      servername: 'doh.test', headers: { host: 'doh.test' }, ca: pki.caPem, agent: false,
+    }, () => resolve('answered'));
+    req.on('error', (e) => resolve(`error ${/** @type {any} */ (e).code}`));
+  });
+  while (other.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+  await other.close();
+  assert.equal(await hung, 'error ECONNRESET');
+});
