@@ -119,7 +119,7 @@ async function withPage(options, fn) {
   page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
   page.on('response', (res) => { if (res.status() >= 400) errors.push(`HTTP ${res.status()}: ${res.url()}`); });
   try {
-    await page.goto(base);
+    await page.goto(options.path ? new URL(options.path, base).href : `${base}#lint`);
     await page.waitForSelector(options.waitFor ?? 'body[data-state="ready"]');
     await fn(page);
     // @ts-ignore
@@ -171,7 +171,7 @@ test('serve.mjs: headers, MIME types, and no way out of the directory', TIMEOUT,
   assert.equal(home.statusCode, 200);
   assert.equal(home.headers['content-type'], 'text/html; charset=utf-8');
   assert.equal(home.headers['content-security-policy'],
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self' https: http://127.0.0.1:* http://localhost:*; "
     + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'");
   assert.equal(home.headers['x-content-type-options'], 'nosniff');
   assert.equal(home.headers['referrer-policy'], 'no-referrer');

@@ -1,0 +1,513 @@
+// @ts-check
+// The domain check view of the mtasts page: runs checkDomain from the browser and shows the grade, each
+// check with its evidence and findings, and fixes built from the live data.
+// Rules: every string from DNS, a policy, a relay or the user reaches the DOM as text (textContent, never
+// markup); the only requests are the page's own files, the chosen resolver, the policy host and the relay.
+import {
+  suggestedPolicy, suggestedStsRecord, suggestedTlsRpt, ROLLOUT, historyEntry, staleIdWarning, domainOf,
+} from './fixes.mjs';
+
+const DEFAULT_RESOLVER = 'https://cloudflare-dns.com/dns-query';
+const STORE = { settings: 'mtasts.settings', history: 'mtasts.history' };
+const HISTORY_MAX = 20;
+const STATUS_TEXT = { pass: 'Pass', warn: 'Warning', fail: 'Fail', info: 'Note', unknown: 'Not verified', pending: 'Checking…' };
+
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/**
+ * Element builder: text children only. @param {string} tag @param {string} [cls]
+ * @param {...(Node|string|null|undefined|false)} children
+ */
+function el(tag, cls, ...children) {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  for (const child of children) if (child !== null && child !== undefined && child !== false) node.append(child);
+  return node;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Views (#check, #lint)
+
+function showView() {
+  const lint = location.hash === '#lint';
+  document.body.dataset.view = lint ? 'lint' : 'check';
+  $('view-check').hidden = lint;
+  $('view-lint').hidden = !lint;
+  $('tab-check').toggleAttribute('aria-current', !lint);
+  $('tab-lint').toggleAttribute('aria-current', lint);
+  if (!lint) $('tab-check').setAttribute('aria-current', 'page');
+  else $('tab-lint').setAttribute('aria-current', 'page');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Settings (local storage)
+
+function readJson(key, fallback) {
+  try {
+    const v = JSON.parse(localStorage.getItem(key) ?? 'null');
+    return v ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+function writeJson(key, value) {
+  try {
+    localStorage.setItem(key, JSON.stringify(value));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A resolver given in a shared link (?resolver=): used for this visit, remembered only when saved. */
+let resolverOverride = '';
+
+/** @returns {{ resolver: string, relay: string }} */
+function loadSettings() {
+  const s = readJson(STORE.settings, {});
+  return {
+    resolver: resolverOverride
+      || (typeof s.resolver === 'string' && /^https:\/\//i.test(s.resolver) ? s.resolver : DEFAULT_RESOLVER),
+    relay: typeof s.relay === 'string' ? s.relay : '',
+  };
+}
+
+function settingsToForm(settings) {
+  const radios = /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('input[name="resolver"]'));
+  let matched = false;
+  for (const r of radios) {
+    r.checked = r.value === settings.resolver;
+    matched ||= r.checked;
+  }
+  const custom = /** @type {HTMLInputElement} */ ($('resolver-custom'));
+  if (!matched) {
+    /** @type {HTMLInputElement} */ ($('resolver-custom-choice')).checked = true;
+    custom.value = settings.resolver;
+  }
+  /** @type {HTMLInputElement} */ ($('relay')).value = settings.relay;
+  $('resolver-name').textContent = new URL(settings.resolver).host;
+}
+
+/** @returns {{ settings?: { resolver: string, relay: string }, error?: string }} */
+function settingsFromForm() {
+  const chosen = /** @type {HTMLInputElement | null} */ (document.querySelector('input[name="resolver"]:checked'));
+  let resolver = chosen?.value ?? DEFAULT_RESOLVER;
+  if (resolver === 'custom') resolver = /** @type {HTMLInputElement} */ ($('resolver-custom')).value.trim();
+  try {
+    const u = new URL(resolver);
+    if (u.protocol !== 'https:') return { error: 'The resolver URL must start with https://.' };
+  } catch {
+    return { error: 'The resolver URL is not a URL.' };
+  }
+  const relay = /** @type {HTMLInputElement} */ ($('relay')).value.trim();
+  if (relay !== '') {
+    if (!relay.includes('{url}')) return { error: 'The relay template must contain {url}.' };
+    try {
+      const u = new URL(relay.replace('{url}', 'x'));
+      if (u.protocol !== 'https:' && u.hostname !== '127.0.0.1' && u.hostname !== 'localhost') {
+        return { error: 'The relay must use https:// (or be on this machine).' };
+      }
+    } catch {
+      return { error: 'The relay template is not a URL.' };
+    }
+  }
+  return { settings: { resolver, relay } };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rendering a report
+
+const resultBox = () => $('check-result');
+
+function findingItem(/** @type {any} */ f) {
+  const where = f.line ? ` (line ${f.line}, column ${f.column})` : '';
+  const item = el('li', `finding ${f.severity}`,
+    el('p', 'finding-head', el('span', 'sev', f.severity), ' ', el('code', 'code', f.code), where),
+    el('p', 'finding-msg', f.message));
+  if (f.fix) item.append(el('p', 'finding-fix', el('strong', null, 'Fix: '), f.fix));
+  if (f.rfc) item.append(el('p', 'finding-rfc', f.rfc));
+  if (f.line) item.dataset.line = String(f.line);
+  return item;
+}
+
+function kv(/** @type {Array<[string, Node|string|null|undefined]>} */ rows) {
+  const dl = el('dl', 'evidence');
+  for (const [k, v] of rows) {
+    if (v === null || v === undefined || v === '') continue;
+    dl.append(el('dt', null, k), el('dd', null, v));
+  }
+  return dl;
+}
+
+function codeBlock(/** @type {string} */ text) {
+  return el('pre', 'src', el('code', null, text));
+}
+
+/** The policy text, line by line, with the lines that have findings marked. */
+function policyLines(/** @type {string} */ text, /** @type {any[]} */ findings) {
+  const byLine = new Map();
+  for (const f of findings) if (f.line) byLine.set(f.line, [...(byLine.get(f.line) ?? []), f]);
+  const list = el('ol', 'policy-lines');
+  const lines = text.split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  lines.slice(0, 2000).forEach((line, i) => {
+    const fs = byLine.get(i + 1) ?? [];
+    const li = el('li', fs.length ? `marked ${fs.some((f) => f.severity === 'error') ? 'error' : fs.some((f) => f.severity === 'warning') ? 'warning' : 'info'}` : null,
+      el('code', null, line.replace(/\r$/, '') || ' '));
+    for (const f of fs) li.append(el('span', 'line-note', `${f.severity}: ${f.message}`));
+    list.append(li);
+  });
+  if (lines.length > 2000) list.append(el('li', 'more', `… ${lines.length - 2000} more lines`));
+  return list;
+}
+
+function evidenceFor(/** @type {any} */ check, /** @type {any} */ report) {
+  const box = el('div', 'check-evidence');
+  switch (check.id) {
+    case 'sts': {
+      if (report.sts) {
+        box.append(kv([
+          ['Name', `_mta-sts.${report.domain}`],
+          ['CNAME', report.sts.aliases.length ? report.sts.aliases.join(' → ') : null],
+          ['DNSSEC', report.sts.ad ? 'validated (AD)' : 'not validated'],
+        ]));
+        if (report.sts.records.length) {
+          box.append(el('p', 'label', `TXT records (${report.sts.records.length}), strings joined:`));
+          const ul = el('ul', 'records');
+          for (const r of report.sts.records) ul.append(el('li', r === report.sts.record ? 'chosen' : null, el('code', null, r)));
+          box.append(ul);
+        }
+      }
+      break;
+    }
+    case 'policy_fetch': {
+      const p = report.policy;
+      box.append(kv([
+        ['URL', `https://mta-sts.${report.domain}/.well-known/mta-sts.txt`],
+        ['Source', p ? { fetched: 'fetched by your browser', relay: 'fetched through your relay', pasted: 'pasted by you' }[p.source] : null],
+        ['HTTP status', p && p.status !== null ? String(p.status) : null],
+        ['Content-Type', p ? (p.content_type ?? (p.source === 'pasted' ? null : '(none)')) : null],
+        ['Size', p ? `${p.size} bytes` : null],
+      ]));
+      if (check.findings.some((f) => f.code === 'policy.fetch.cors_blocked') && (!p || p.source !== 'pasted')) {
+        box.append(pasteOffer(report));
+      }
+      break;
+    }
+    case 'policy': {
+      const p = report.policy;
+      if (p) {
+        box.append(kv([['Mode', p.mode], ['max_age', p.max_age === null ? null : `${p.max_age} s (${(p.max_age / 86400).toFixed(1)} days)`]]));
+        box.append(policyLines(p.text, check.findings));
+      }
+      break;
+    }
+    case 'mx': {
+      if (report.mx.length) {
+        const table = el('table', 'mx-table');
+        table.append(el('thead', null, el('tr', null, el('th', null, 'MX host'), el('th', null, 'Preference'),
+          el('th', null, 'Covered by the policy'), el('th', null, 'TLSA (DANE)'))));
+        const body = el('tbody');
+        for (const m of report.mx) {
+          const covered = m.covered === null ? 'unknown' : m.covered ? `yes: ${m.pattern}` : 'no';
+          const tlsa = m.tlsa === null ? '—' : m.tlsa.records === 0 ? 'none' : `${m.tlsa.records} record${m.tlsa.records === 1 ? '' : 's'}${m.tlsa.ad ? ', validated' : ', not validated'}`;
+          body.append(el('tr', m.covered === false ? 'uncovered' : null, el('td', null, el('code', null, m.host)),
+            el('td', null, report.mx_kind === 'implicit' ? 'implicit' : String(m.preference)), el('td', null, covered), el('td', null, tlsa)));
+        }
+        table.append(body);
+        box.append(el('div', 'table-wrap', table));
+      }
+      break;
+    }
+    case 'tlsrpt': {
+      const t = report.tlsrpt;
+      if (t) {
+        box.append(kv([['Name', `_smtp._tls.${report.domain}`], ['Reports go to', t.rua.length ? t.rua.join(', ') : null]]));
+        if (t.records.length) {
+          const ul = el('ul', 'records');
+          for (const r of t.records) ul.append(el('li', r === t.record ? 'chosen' : null, el('code', null, r)));
+          box.append(ul);
+        }
+      }
+      break;
+    }
+    case 'dane': {
+      box.append(kv([
+        ['MX answer', report.dnssec.mx_ad === null ? null : report.dnssec.mx_ad ? 'DNSSEC-validated (AD)' : 'not validated'],
+        ['Resolver', report.resolver],
+      ]));
+      break;
+    }
+    default:
+  }
+  return box;
+}
+
+/** The paste form shown when the browser may not read the policy. */
+function pasteOffer(/** @type {any} */ report) {
+  const url = `https://mta-sts.${report.domain}/.well-known/mta-sts.txt`;
+  const id = `paste-${report.domain.replace(/[^a-z0-9]/g, '-')}`;
+  const form = el('form', 'paste-offer');
+  const link = /** @type {HTMLAnchorElement} */ (el('a', null, 'Open the policy in a new tab'));
+  link.href = url;
+  link.target = '_blank';
+  link.rel = 'noopener noreferrer';
+  const label = el('label', null, 'Paste the policy file here to finish the check:');
+  label.setAttribute('for', id);
+  const area = /** @type {HTMLTextAreaElement} */ (el('textarea'));
+  area.id = id;
+  area.rows = 6;
+  area.spellcheck = false;
+  const button = el('button', null, 'Finish the check with this policy');
+  button.setAttribute('type', 'submit');
+  form.append(el('p', null, 'Your browser may not read this policy (its host sends no CORS header). ', link,
+    ', copy all of it, and paste it below; or set a relay in the settings.'), label, area, button);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (area.value.trim() === '') { area.focus(); return; }
+    runCheck(report.input, { policyText: area.value });
+  });
+  return form;
+}
+
+function renderChecks(/** @type {any} */ report, /** @type {boolean} */ final) {
+  const list = $('checks');
+  const open = new Set([...list.querySelectorAll('details[open]')].map((d) => /** @type {HTMLElement} */ (d).dataset.id));
+  list.replaceChildren();
+  for (const check of report.checks) {
+    const details = /** @type {HTMLDetailsElement} */ (el('details', `check ${check.status}`));
+    details.dataset.id = check.id;
+    details.dataset.status = check.status;
+    if (open.has(check.id) || (final && (check.status === 'fail' || (check.status === 'unknown' && check.findings.length)))) details.open = true;
+    const summary = el('summary', null,
+      el('span', `status ${check.status}`, STATUS_TEXT[check.status] ?? check.status),
+      el('span', 'check-title', check.title),
+      el('span', 'check-summary', check.summary));
+    details.append(summary, evidenceFor(check, report));
+    if (check.findings.length) {
+      const ol = el('ol', 'findings');
+      for (const f of check.findings) ol.append(findingItem(f));
+      details.append(ol);
+    }
+    list.append(el('li', null, details));
+  }
+  const domainFindings = report.findings.filter((/** @type {any} */ f) => f.check === null);
+  if (domainFindings.length) {
+    const ol = el('ol', 'findings');
+    for (const f of domainFindings) ol.append(findingItem(f));
+    list.prepend(el('li', 'domain-findings', ol));
+  }
+}
+
+function renderVerdict(/** @type {any} */ report, /** @type {boolean} */ final) {
+  const grade = $('grade');
+  const g = report.grade ?? (final ? '–' : '…');
+  grade.textContent = g;
+  grade.dataset.grade = report.grade ?? '';
+  grade.setAttribute('aria-label', report.grade ? `Grade ${report.grade}` : final ? 'No grade' : 'Grade pending');
+  let verdict = report.grade_reason;
+  if (!final) verdict = `Checking ${report.domain}…`;
+  else if (report.grade_range) verdict += ` (between ${report.grade_range[0]} and ${report.grade_range[1]})`;
+  $('verdict').textContent = verdict;
+  const settled = report.checks.filter((/** @type {any} */ c) => c.status !== 'pending').length;
+  $('progress').textContent = final
+    ? `${report.domain} · ${report.complete ? 'complete' : 'incomplete'} · ${Math.round(report.timings.total_ms)} ms · resolver ${new URL(report.resolver).host}`
+    : `${settled} of ${report.checks.length} checks done`;
+}
+
+function renderFixes(/** @type {any} */ report) {
+  const box = $('fixes-body');
+  box.replaceChildren();
+  const now = new Date();
+  const items = [];
+  const policy = suggestedPolicy(report);
+  if (policy) {
+    const notes = el('ul', 'notes');
+    for (const n of policy.notes) notes.append(el('li', null, n));
+    items.push(fixItem(`Policy file: https://mta-sts.${report.domain}/.well-known/mta-sts.txt (Content-Type: text/plain)`, policy.text, notes));
+  }
+  if (report.mx_kind !== 'null') {
+    const sts = suggestedStsRecord(report, now);
+    items.push(fixItem(`TXT record ${sts.name} (a fresh id; publish it after the policy file)`, sts.value));
+    const rpt = suggestedTlsRpt(report);
+    items.push(fixItem(`TXT record ${rpt.name}${rpt.existing ? ' (yours, valid)' : ' (change the address to a mailbox you read)'}`, rpt.value));
+  }
+  if (!items.length) {
+    $('fixes').hidden = true;
+    return;
+  }
+  for (const item of items) box.append(item);
+  const order = el('ol', 'rollout');
+  for (const step of ROLLOUT) order.append(el('li', null, step.replaceAll('<domain>', report.domain)));
+  box.append(el('h4', null, 'Safe rollout order'), order);
+  $('fixes').hidden = false;
+}
+
+function fixItem(/** @type {string} */ title, /** @type {string} */ text, /** @type {Node} */ extra = undefined) {
+  const button = el('button', 'copy', 'Copy');
+  button.setAttribute('type', 'button');
+  button.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      button.textContent = 'Copied';
+    } catch {
+      button.textContent = 'Select and copy';
+    }
+    setTimeout(() => { button.textContent = 'Copy'; }, 2000);
+  });
+  return el('div', 'fix', el('p', 'fix-title', title), codeBlock(text), button, extra);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// History
+
+function renderHistory() {
+  const list = $('history');
+  const history = readJson(STORE.history, []);
+  list.replaceChildren();
+  for (const h of history.slice(0, HISTORY_MAX)) {
+    const a = /** @type {HTMLAnchorElement} */ (el('a', null, h.domain));
+    a.href = `?domain=${encodeURIComponent(h.domain)}`;
+    list.append(el('li', null, a, ` · ${h.grade ?? 'no grade'} · ${String(h.at).slice(0, 16).replace('T', ' ')} UTC`));
+  }
+  $('history-section').hidden = history.length === 0;
+}
+
+/** Records a final report; returns a warning when the policy changed but the TXT id did not. */
+function remember(/** @type {any} */ report) {
+  if (!report.domain || report.findings.some((/** @type {any} */ f) => f.code === 'domain.invalid')) return null;
+  const history = readJson(STORE.history, []);
+  const entry = historyEntry(report, new Date());
+  const warning = staleIdWarning(entry, history);
+  writeJson(STORE.history, [entry, ...history].slice(0, HISTORY_MAX));
+  renderHistory();
+  return warning;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Running a check
+
+/** @type {any} */
+let mtasts = null;
+/** @type {AbortController | null} */
+let running = null;
+/** @type {any} */
+let lastReport = null;
+
+async function runCheck(/** @type {string} */ typed, /** @type {{ policyText?: string }} */ extra = {}) {
+  const domain = domainOf(typed);
+  /** @type {HTMLInputElement} */ ($('domain')).value = typed;
+  if (domain === '') {
+    $('domain').focus();
+    return;
+  }
+  running?.abort();
+  const controller = new AbortController();
+  running = controller;
+  const settings = loadSettings();
+  const box = resultBox();
+  box.hidden = false;
+  box.dataset.state = 'running';
+  box.dataset.grade = '';
+  $('stop-button').hidden = false;
+  $('fixes').hidden = true;
+  $('checks').replaceChildren();
+  $('grade').textContent = '…';
+  $('verdict').textContent = `Checking ${domain}…`;
+  $('progress').textContent = '';
+
+  const params = new URLSearchParams({ domain });
+  if (settings.resolver !== DEFAULT_RESOLVER) params.set('resolver', settings.resolver);
+  history.replaceState(null, '', `?${params}#check`);
+  /** @type {HTMLAnchorElement} */ ($('share')).href = `?${params}`;
+
+  if (!mtasts) {
+    try {
+      mtasts = await (await import('./mtasts.mjs')).load();
+    } catch (err) {
+      box.dataset.state = 'done';
+      $('verdict').textContent = `The checker did not load: ${err instanceof Error ? err.message : String(err)}`;
+      return;
+    }
+  }
+  let report;
+  try {
+    report = await mtasts.checkDomain(domain, {
+      resolver: settings.resolver,
+      relay: settings.relay || undefined,
+      signal: controller.signal,
+      policyText: extra.policyText,
+      onProgress: (/** @type {any} */ partial) => {
+        if (running !== controller) return;
+        renderVerdict(partial, false);
+        renderChecks(partial, false);
+      },
+    });
+  } catch (err) {
+    if (running !== controller) return;
+    box.dataset.state = 'done';
+    $('verdict').textContent = `The check failed: ${err instanceof Error ? err.message : String(err)}`;
+    $('stop-button').hidden = true;
+    return;
+  }
+  if (running !== controller) return; // a newer check replaced this one
+  running = null;
+  lastReport = report;
+  $('stop-button').hidden = true;
+  renderVerdict(report, true);
+  renderChecks(report, true);
+  renderFixes(report);
+  const warning = remember(report);
+  if (warning) $('checks').prepend(el('li', 'stale-id', el('p', 'notice', warning)));
+  box.dataset.grade = report.grade ?? '';
+  box.dataset.state = 'done';
+}
+
+function download() {
+  if (!lastReport) return;
+  const blob = new Blob([JSON.stringify(lastReport, null, 2)], { type: 'application/json' });
+  const a = /** @type {HTMLAnchorElement} */ (el('a'));
+  a.href = URL.createObjectURL(blob);
+  a.download = `mtasts-${lastReport.domain || 'report'}.json`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+function boot() {
+  showView();
+  window.addEventListener('hashchange', showView);
+  const params = new URLSearchParams(location.search);
+  const fromUrl = params.get('resolver');
+  if (fromUrl && /^https:\/\//i.test(fromUrl)) resolverOverride = fromUrl;
+  settingsToForm(loadSettings());
+  $('settings-save').addEventListener('click', () => {
+    const { settings, error } = settingsFromForm();
+    const status = $('settings-status');
+    if (error || !settings) {
+      status.textContent = error ?? 'Not saved.';
+      status.className = 'bad';
+      return;
+    }
+    resolverOverride = '';
+    status.textContent = writeJson(STORE.settings, settings) ? 'Saved.' : 'Not saved: this browser blocks local storage.';
+    status.className = 'ok';
+    settingsToForm(settings);
+  });
+  $('check-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    runCheck(/** @type {HTMLInputElement} */ ($('domain')).value);
+  });
+  $('stop-button').addEventListener('click', () => running?.abort());
+  $('download').addEventListener('click', download);
+  $('history-clear').addEventListener('click', () => {
+    writeJson(STORE.history, []);
+    renderHistory();
+  });
+  renderHistory();
+  const domain = params.get('domain');
+  if (domain) runCheck(domain);
+}
+
+boot();
