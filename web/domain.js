@@ -301,10 +301,8 @@ function renderChecks(/** @type {any} */ report, /** @type {boolean} */ final) {
 
 function renderVerdict(/** @type {any} */ report, /** @type {boolean} */ final) {
   const grade = $('grade');
-  const g = report.grade ?? (final ? '–' : '…');
-  grade.textContent = g;
+  $('grade-value').textContent = report.grade ?? (final ? 'none' : '…');
   grade.dataset.grade = report.grade ?? '';
-  grade.setAttribute('aria-label', report.grade ? `Grade ${report.grade}` : final ? 'No grade' : 'Grade pending');
   let verdict = report.grade_reason;
   if (!final) verdict = `Checking ${report.domain}…`;
   else if (report.grade_range) verdict += ` (between ${report.grade_range[0]} and ${report.grade_range[1]})`;
@@ -412,7 +410,8 @@ async function runCheck(/** @type {string} */ typed, /** @type {{ policyText?: s
   $('stop-button').hidden = false;
   $('fixes').hidden = true;
   $('checks').replaceChildren();
-  $('grade').textContent = '…';
+  $('grade-value').textContent = '…';
+  $('grade').dataset.grade = '';
   $('verdict').textContent = `Checking ${domain}…`;
   $('progress').textContent = '';
 
