@@ -14,6 +14,15 @@ const STATUS_TEXT = { pass: 'Pass', warn: 'Warning', fail: 'Fail', info: 'Note',
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
+/** The host of a URL, or the text itself when it is not one. @param {string} url */
+function hostOf(url) {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
 /**
  * Element builder: text children only. @param {string} tag @param {string} [cls]
  * @param {...(Node|string|null|undefined|false)} children
@@ -85,7 +94,7 @@ function settingsToForm(settings) {
     custom.value = settings.resolver;
   }
   /** @type {HTMLInputElement} */ ($('relay')).value = settings.relay;
-  $('resolver-name').textContent = new URL(settings.resolver).host;
+  $('resolver-name').textContent = hostOf(settings.resolver);
 }
 
 /** @returns {{ settings?: { resolver: string, relay: string }, error?: string }} */
@@ -309,7 +318,7 @@ function renderVerdict(/** @type {any} */ report, /** @type {boolean} */ final) 
   $('verdict').textContent = verdict;
   const settled = report.checks.filter((/** @type {any} */ c) => c.status !== 'pending').length;
   $('progress').textContent = final
-    ? `${report.domain} · ${report.complete ? 'complete' : 'incomplete'} · ${Math.round(report.timings.total_ms)} ms · resolver ${new URL(report.resolver).host}`
+    ? `${report.domain} · ${report.complete ? 'complete' : 'incomplete'} · ${Math.round(report.timings.total_ms)} ms · resolver ${hostOf(report.resolver)}`
     : `${settled} of ${report.checks.length} checks done`;
 }
 

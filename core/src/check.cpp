@@ -115,6 +115,31 @@ std::vector<std::string> strings_of(const dns::record& rr) {
   return {};
 }
 
+/**
+ * The TXT records at a name, sorted the way RFC 8461 §3.1 and RFC 8460 §3
+ * sort them: when several come back, those not starting with `prefix`
+ * ("v=STSv1;") are discarded; a lone record that starts like one
+ * (`near_prefix`, any case) is parsed as it is, and the lint says when
+ * senders that always filter would discard it (erratum 6285).
+ */
+struct txt_sort {
+  std::vector<std::string> texts;  ///< every record, strings joined
+  std::vector<const dns::record*> candidates, near, others;
+};
+txt_sort sort_txt(const std::vector<dns::record>& records, std::string_view prefix, std::string_view near_prefix) {
+  txt_sort out;
+  const bool lone = records.size() == 1;
+  for (const auto& rr : records) {
+    std::string text = joined(rr);
+    const bool near = istarts_with(text, near_prefix);
+    if (starts_with(text, prefix) || (lone && near)) out.candidates.push_back(&rr);
+    else if (near) out.near.push_back(&rr);
+    else out.others.push_back(&rr);
+    out.texts.push_back(std::move(text));
+  }
+  return out;
+}
+
 /** The media type of a Content-Type value, lower case, without parameters. */
 std::string media_type(std::string_view ct) {
   auto semi = ct.find(';');
@@ -482,18 +507,11 @@ void runner::check_sts(const lookup& l) {
     rep_.sts = std::move(info);
     return;
   }
-  // RFC 8461 §3.1: the "v=STSv1;" prefix filter applies when several records
-  // come back; a lone record that starts like one is parsed as it is (the
-  // lint says when senders that always filter would discard it, erratum 6285).
-  std::vector<const dns::record*> candidates, near, others;
-  const bool lone = l.records.size() == 1;
-  for (const auto& rr : l.records) {
-    std::string text = joined(rr);
-    info.records.push_back(text);
-    if (starts_with(text, sts_prefix) || (lone && istarts_with(text, "v=stsv1"))) candidates.push_back(&rr);
-    else if (istarts_with(text, "v=stsv1")) near.push_back(&rr);
-    else others.push_back(&rr);
-  }
+  auto sorted = sort_txt(l.records, sts_prefix, "v=stsv1");
+  info.records = std::move(sorted.texts);
+  const auto& candidates = sorted.candidates;
+  const auto& near = sorted.near;
+  const auto& others = sorted.others;
   if (!others.empty()) {
     std::vector<std::string> shown;
     for (const auto* rr : others) shown.push_back(quote(joined(*rr), 40));
@@ -900,16 +918,11 @@ void runner::check_tlsrpt(const lookup& l) {
     rep_.tlsrpt = std::move(info);
     return;
   }
-  // RFC 8460 §3: as for _mta-sts, the prefix filter applies to several records.
-  std::vector<const dns::record*> candidates, near, others;
-  const bool lone = l.records.size() == 1;
-  for (const auto& rr : l.records) {
-    std::string text = joined(rr);
-    info.records.push_back(text);
-    if (starts_with(text, tlsrpt_prefix) || (lone && istarts_with(text, "v=tlsrpt"))) candidates.push_back(&rr);
-    else if (istarts_with(text, "v=tlsrpt")) near.push_back(&rr);
-    else others.push_back(&rr);
-  }
+  auto sorted = sort_txt(l.records, tlsrpt_prefix, "v=tlsrpt");
+  info.records = std::move(sorted.texts);
+  const auto& candidates = sorted.candidates;
+  const auto& near = sorted.near;
+  const auto& others = sorted.others;
   if (!others.empty())
     add(c, code::tlsrpt_dns_discarded,
         "Ignored " + plural(others.size(), "other TXT record", "other TXT records") + " at " + where +
