@@ -128,12 +128,22 @@ function settingsFromForm() {
 
 const resultBox = () => $('check-result');
 
-function findingItem(/** @type {any} */ f) {
+/**
+ * A fix from the code table, for this domain: `<domain>` filled in and
+ * `backticked` spans set as code (as text: split, never parsed as markup).
+ * @param {string} text @param {string} domain
+ */
+function fixText(text, domain) {
+  const filled = domain ? text.replaceAll('<domain>', domain) : text;
+  return filled.split('`').map((part, i) => (i % 2 ? el('code', null, part) : part));
+}
+
+function findingItem(/** @type {any} */ f, /** @type {string} */ domain = '') {
   const where = f.line ? ` (line ${f.line}, column ${f.column})` : '';
   const item = el('li', `finding ${f.severity}`,
     el('p', 'finding-head', el('span', 'sev', f.severity), ' ', el('code', 'code', f.code), where),
     el('p', 'finding-msg', f.message));
-  if (f.fix) item.append(el('p', 'finding-fix', el('strong', null, 'Fix: '), f.fix));
+  if (f.fix) item.append(el('p', 'finding-fix', el('strong', null, 'Fix: '), ...fixText(f.fix, domain)));
   if (f.rfc) item.append(el('p', 'finding-rfc', f.rfc));
   if (f.line) item.dataset.line = String(f.line);
   return item;
@@ -224,7 +234,12 @@ function evidenceFor(/** @type {any} */ check, /** @type {any} */ report) {
             el('td', null, report.mx_kind === 'implicit' ? 'implicit' : String(m.preference)), el('td', null, covered), el('td', null, tlsa)));
         }
         table.append(body);
-        box.append(el('div', 'table-wrap', table));
+        // A region that may scroll sideways must be reachable by keyboard.
+        const wrap = el('div', 'table-wrap', table);
+        wrap.tabIndex = 0;
+        wrap.setAttribute('role', 'region');
+        wrap.setAttribute('aria-label', 'MX hosts');
+        box.append(wrap);
       }
       break;
     }
@@ -295,7 +310,7 @@ function renderChecks(/** @type {any} */ report, /** @type {boolean} */ final) {
     details.append(summary, evidenceFor(check, report));
     if (check.findings.length) {
       const ol = el('ol', 'findings');
-      for (const f of check.findings) ol.append(findingItem(f));
+      for (const f of check.findings) ol.append(findingItem(f, report.domain));
       details.append(ol);
     }
     list.append(el('li', null, details));
@@ -303,7 +318,7 @@ function renderChecks(/** @type {any} */ report, /** @type {boolean} */ final) {
   const domainFindings = report.findings.filter((/** @type {any} */ f) => f.check === null);
   if (domainFindings.length) {
     const ol = el('ol', 'findings');
-    for (const f of domainFindings) ol.append(findingItem(f));
+    for (const f of domainFindings) ol.append(findingItem(f, report.domain));
     list.prepend(el('li', 'domain-findings', ol));
   }
 }
@@ -314,7 +329,6 @@ function renderVerdict(/** @type {any} */ report, /** @type {boolean} */ final) 
   grade.dataset.grade = report.grade ?? '';
   let verdict = report.grade_reason;
   if (!final) verdict = `Checking ${report.domain}…`;
-  else if (report.grade_range) verdict += ` (between ${report.grade_range[0]} and ${report.grade_range[1]})`;
   $('verdict').textContent = verdict;
   const settled = report.checks.filter((/** @type {any} */ c) => c.status !== 'pending').length;
   $('progress').textContent = final
@@ -327,15 +341,23 @@ function renderFixes(/** @type {any} */ report) {
   box.replaceChildren();
   const now = new Date();
   const items = [];
-  const policy = suggestedPolicy(report);
+  const fetchCheck = report.checks.find((/** @type {any} */ c) => c.id === 'policy_fetch');
+  const policyUnread = !report.policy && fetchCheck && fetchCheck.status === 'unknown';
+  const good = report.grade === 'A' || report.grade === 'A+';
+  $('fixes-heading').textContent = good ? 'Your records, for reference (nothing to fix)' : 'Fixes, from your live data';
+  const policy = policyUnread ? null : suggestedPolicy(report);
   if (policy) {
     const notes = el('ul', 'notes');
     for (const n of policy.notes) notes.append(el('li', null, n));
+    if (report.policy && report.policy.valid && policy.notes.length === 0) notes.append(el('li', null, 'Unchanged: this is the policy you serve.'));
     items.push(fixItem(`Policy file: https://mta-sts.${report.domain}/.well-known/mta-sts.txt (Content-Type: text/plain)`, policy.text, notes));
+  } else if (policyUnread) {
+    items.push(el('p', 'notes', 'Your current policy could not be read from the browser, so no corrected policy is offered: '
+      + 'paste it in the policy row above to get one built from it.'));
   }
   if (report.mx_kind !== 'null') {
     const sts = suggestedStsRecord(report, now);
-    items.push(fixItem(`TXT record ${sts.name} (a fresh id; publish it after the policy file)`, sts.value));
+    items.push(fixItem(`TXT record ${sts.name} (a fresh id: publish it only after the policy file changes)`, sts.value));
     const rpt = suggestedTlsRpt(report);
     items.push(fixItem(`TXT record ${rpt.name}${rpt.existing ? ' (yours, valid)' : ' (change the address to a mailbox you read)'}`, rpt.value));
   }
@@ -346,7 +368,7 @@ function renderFixes(/** @type {any} */ report) {
   for (const item of items) box.append(item);
   const order = el('ol', 'rollout');
   for (const step of ROLLOUT) order.append(el('li', null, step.replaceAll('<domain>', report.domain)));
-  box.append(el('h4', null, 'Safe rollout order'), order);
+  box.append(el('h4', null, 'Safe rollout order, for a new deployment or a change'), order);
   $('fixes').hidden = false;
 }
 

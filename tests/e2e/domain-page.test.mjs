@@ -1,0 +1,734 @@
+// The "Check a domain" view of the page (web/index.html, web/domain.js, web/fixes.mjs) in headless
+// Chromium against the simulated internet of support/world.mjs: a DoH resolver at doh.test and
+// mta-sts.<x>.test policy hosts over real HTTPS with a test CA (issue 4 §10).
+//
+//   node --test tests/e2e/domain-page.test.mjs
+//   MTASTS_DIST=/tmp/p-dist node --test tests/e2e/domain-page.test.mjs
+//
+// Needs: /usr/bin/chromium (or $CHROMIUM), playwright-core, openssl, certutil (libnss3-tools), and
+// node_modules/axe-core/axe.min.js for the accessibility test (that test fails without it).
+//
+// One browser for the file, a fresh context (own local storage) per test. Every test ends with
+// clean(): no CSP violation, no page error, and requests only to the page's origin, doh.test, the
+// domain's policy host and, when set, the relay. Nothing can reach the internet: every name outside
+// .test fails to resolve in this Chromium. Screenshots go to tests/e2e/artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makePki } from './support/pki.mjs';
+import { startWorld } from './support/world.mjs';
+import { launch, serveDist, collect } from './support/browser.mjs';
+import { relayServer } from '../../tools/relay/server.mjs';
+import { handle } from '../../tools/relay/relay.mjs';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const dist = path.resolve(process.env.MTASTS_DIST || path.join(repo, 'dist'));
+const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
+const AXE = path.join(repo, 'node_modules/axe-core/axe.min.js');
+const T = { timeout: 20_000 };
+let axeText = '';
+const axeSource = () => (axeText ||= `${readFileSync(AXE, 'utf8')}\n;void 0;`);
+
+// ---------------------------------------------------------------------------
+// Scenarios
+
+const policyText = (d, { mode = 'enforce', maxAge = 1209600, mx = [`mx1.${d}`, `*.mx.${d}`] } = {}) =>
+  ['version: STSv1', `mode: ${mode}`, ...mx.map((m) => `mx: ${m}`), `max_age: ${maxAge}`, ''].join('\n');
+
+/** A domain that earns an A unless `host` / `names` / `hosts` break it; the world scenario for it. */
+function site(d, { host = {}, names = {}, hosts = {}, noHost = false } = {}) {
+  const zone = {
+    [d]: { A: ['192.0.2.1'], MX: [[10, `mx1.${d}`], [20, `a.mx.${d}`]] },
+    [`_mta-sts.${d}`]: { TXT: [['v=STSv1; id=20240501T120000']] },
+    [`_smtp._tls.${d}`]: { TXT: [[`v=TLSRPTv1; rua=mailto:tlsrpt@${d}`]] },
+    [`mta-sts.${d}`]: { A: ['192.0.2.10'], AAAA: ['2001:db8::10'] },
+    [`mx1.${d}`]: { A: ['192.0.2.25'] },
+    [`a.mx.${d}`]: { A: ['192.0.2.26'] },
+  };
+  for (const [k, v] of Object.entries(names)) { if (v === null) delete zone[k]; else zone[k] = v; }
+  const byHost = noHost ? { ...hosts }
+    : { [`mta-sts.${d}`]: { status: 200, contentType: 'text/plain', body: policyText(d), ...host }, ...hosts };
+  return { domain: d, world: { zone, hosts: byHost } };
+}
+
+const XSS_IMG = '<img src=x onerror=window.__pwned=1>';
+const XSS_SCRIPT = '<script>window.__pwned=1</script>';
+
+const S = {
+  good: site('good.test'),
+  testing: site('testing.test', { host: { body: policyText('testing.test', { mode: 'testing' }) } }),
+  none: site('none.test', { names: { '_mta-sts.none.test': null, '_smtp._tls.none.test': null, 'mta-sts.none.test': null }, noHost: true }),
+  redirect: site('redirect.test', {
+    host: { redirect: { status: 301, location: 'https://mta-sts.good.test/.well-known/mta-sts.txt' } },
+  }),
+  expired: site('expired.test', { host: { cert: 'expired' } }),
+  uncovered: site('uncovered.test', { host: { body: policyText('uncovered.test', { mx: ['mx1.uncovered.test'] }) } }),
+  nocors: site('nocors.test', { host: { cors: false } }),
+  servfail: site('servfail.test', {
+    names: Object.fromEntries(['servfail.test', '_mta-sts.servfail.test', '_smtp._tls.servfail.test', 'mta-sts.servfail.test']
+      .map((n) => [n, { rcode: 'SERVFAIL' }])),
+  }),
+  http500: site('http500.test', {
+    names: Object.fromEntries(['http500.test', '_mta-sts.http500.test', '_smtp._tls.http500.test', 'mta-sts.http500.test']
+      .map((n) => [n, { http: 500 }])),
+  }),
+  xss: site('xss.test', {
+    names: {
+      '_mta-sts.xss.test': { TXT: [[`v=STSv1; id=1; x=${XSS_IMG}`]] },
+      '_smtp._tls.xss.test': { TXT: [[`v=TLSRPTv1; rua=mailto:${XSS_SCRIPT}`]] },
+    },
+    host: { body: `version: STSv1\nmode: enforce\nmx: ${XSS_IMG}\nmx: ${XSS_SCRIPT}\nmax_age: 1209600\n` },
+  }),
+  share: site('share.test'),
+  history: site('history.test'),
+  keyboard: site('keyboard.test'),
+  download: site('download.test'),
+  axe: site('axe.test', { host: { body: policyText('axe.test', { mx: ['mx1.axe.test'] }) } }),
+};
+
+// ---------------------------------------------------------------------------
+// Setup: PKI, world, one browser, the dist server; the relay on demand.
+
+let tmp = '';
+/** @type {ReturnType<typeof makePki>} */
+let pki;
+/** @type {Awaited<ReturnType<typeof startWorld>>} */
+let world;
+/** @type {Awaited<ReturnType<typeof launch>>} */
+let chrome;
+/** @type {Awaited<ReturnType<typeof serveDist>>} */
+let web;
+/** @type {import('node:http').Server | null} */
+let relay = null;
+/** @type {{ url: string }[]} what the relay was asked */
+const relayLog = [];
+
+before(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'mtasts-e2e-domain-'));
+  const names = ['doh.test', ...Object.values(S).map((s) => `mta-sts.${s.domain}`)];
+  pki = makePki(tmp, names);
+  world = await startWorld({ pki });
+  [web, chrome] = await Promise.all([serveDist(dist), launch({ worldPort: world.port, pkiDir: pki.dir })]);
+  mkdirSync(artifacts, { recursive: true });
+});
+
+after(async () => {
+  await chrome?.close();
+  await web?.close();
+  if (relay) {
+    relay.closeAllConnections?.();
+    await new Promise((r) => relay?.close(() => r(undefined)));
+  }
+  await world?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+/**
+ * The relay's upstream fetch: GET the world's policy host over HTTPS (HTTP/1.1) with the test CA
+ * and the host's own SNI, as a WHATWG Response.
+ * @param {string} url @param {RequestInit} [init]
+ */
+function upstreamFetch(url, init = {}) {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = https.request({
+      host: '127.0.0.1', port: world.port, servername: u.hostname, ca: pki.caPem, path: u.pathname + u.search,
+      method: init.method ?? 'GET', headers: { ...(/** @type {any} */ (init.headers) ?? {}), host: u.hostname }, agent: false,
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const status = res.statusCode ?? 502;
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+        const body = [204, 205, 304].includes(status) ? null : Buffer.concat(chunks);
+        resolve(new Response(body, { status, headers }));
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    init.signal?.addEventListener('abort', () => req.destroy(new Error('aborted')), { once: true });
+    req.end();
+  });
+}
+
+async function startRelay() {
+  if (relay) return relay;
+  relay = relayServer((request) => {
+    relayLog.push({ url: request.url });
+    return handle(request, { fetch: upstreamFetch });
+  });
+  await new Promise((r) => relay?.listen(0, '127.0.0.1', () => r(undefined)));
+  return relay;
+}
+
+// ---------------------------------------------------------------------------
+// Driving the page
+
+/**
+ * A fresh context and page with the resolver set to doh.test: `settings` 'stored' puts the saved
+ * settings in local storage before the page loads (as a previous visit would have), 'ui' sets them
+ * through the settings panel, 'none' leaves them alone (the default resolver, unless `url` has one).
+ * `doneCount()` counts #check-result reaching data-state=done.
+ * @param {{ url?: string, settings?: 'stored'|'ui'|'none', colorScheme?: 'light'|'dark', width?: number }} [o]
+ */
+async function open({ url = '', settings = 'stored', colorScheme = 'light', width = 1280 } = {}) {
+  const context = await chrome.browser.newContext({ colorScheme, viewport: { width, height: 900 }, acceptDownloads: true });
+  if (settings === 'stored') {
+    // As a previous visit would have left them (Playwright's storageState costs a page load).
+    await context.addInitScript((value) => {
+      if (location.protocol === 'http:' && localStorage.getItem('mtasts.settings') === null) localStorage.setItem('mtasts.settings', value);
+    }, JSON.stringify({ resolver: world.resolverUrl, relay: '' }));
+  }
+  const page = await context.newPage();
+  const seen = collect(page);
+  await page.addInitScript(() => {
+    // Counts checks that finished, and traces what the result showed on the way (test-only observers).
+    /** @type {any} */
+    const w = window;
+    w.__done = 0;
+    w.__trace = { states: [], pending: 0, progress: [], stopShown: false };
+    let last = '';
+    document.addEventListener('DOMContentLoaded', () => {
+      const box = document.getElementById('check-result');
+      if (!box) return;
+      new MutationObserver(() => {
+        const state = box.dataset.state ?? '';
+        if (state !== last) w.__trace.states.push(state);
+        if (state === 'running' && !document.getElementById('stop-button')?.hidden) w.__trace.stopShown = true;
+        if (state === 'running') {
+          w.__trace.pending = Math.max(w.__trace.pending, document.querySelectorAll('#checks details[data-status="pending"]').length);
+          const p = document.getElementById('progress')?.textContent ?? '';
+          if (p && w.__trace.progress.at(-1) !== p) w.__trace.progress.push(p);
+        }
+        if (state === 'done' && last !== 'done') w.__done += 1;
+        last = state;
+      }).observe(box, { attributes: true, attributeFilter: ['data-state'], childList: true, subtree: true, characterData: true });
+    });
+  });
+  const nav = await page.goto(`${web.base}${url}`);
+  assert.equal(nav?.status(), 200);
+  if (settings === 'ui') await saveSettings(page, { resolver: world.resolverUrl });
+  if (settings !== 'none') assert.equal(await page.locator('#resolver-name').textContent(), 'doh.test');
+  return { context, page, seen };
+}
+
+/** Sets the resolver (custom) and the relay through the settings panel and saves. */
+async function saveSettings(page, { resolver, relayTemplate }) {
+  const settings = page.locator('#settings');
+  if (!(await settings.evaluate((d) => /** @type {HTMLDetailsElement} */ (d).open))) await page.click('#settings > summary');
+  if (resolver) {
+    await page.check('input[name=resolver][value=custom]');
+    await page.fill('#resolver-custom', resolver);
+  }
+  if (relayTemplate !== undefined) await page.fill('#relay', relayTemplate);
+  await page.click('#settings-save');
+  await page.locator('#settings-status').filter({ hasText: 'Saved.' }).waitFor({ timeout: 2000 });
+  await page.click('#settings > summary'); // close it again
+}
+
+const doneCount = (page) => page.evaluate(() => /** @type {any} */ (window).__done);
+
+/** Waits until one more check than `before` has finished. */
+async function waitDone(page, before, timeout = 12_000) {
+  await page.waitForFunction((n) => /** @type {any} */ (window).__done > n, before, { timeout });
+}
+
+/** Types `input` into #domain, submits with the button, waits for the result. */
+async function runCheck(page, input) {
+  const n = await doneCount(page);
+  await page.fill('#domain', input);
+  await page.click('#check-button');
+  await waitDone(page, n);
+  return result(page);
+}
+
+/** What the result shows. */
+function result(page) {
+  return page.evaluate(() => {
+    const q = (s) => document.querySelector(s);
+    const box = /** @type {HTMLElement} */ (q('#check-result'));
+    return {
+      state: box.dataset.state,
+      grade: box.dataset.grade,
+      gradeText: (q('#grade-value') ?? q('#grade'))?.textContent ?? '',
+      gradeFull: q('#grade')?.textContent ?? '',
+      verdict: q('#verdict')?.textContent ?? '',
+      progress: q('#progress')?.textContent ?? '',
+      rows: Object.fromEntries([...document.querySelectorAll('#checks details.check')].map((d) => [
+        /** @type {HTMLElement} */ (d).dataset.id, /** @type {HTMLElement} */ (d).dataset.status])),
+      codes: [...document.querySelectorAll('#checks li.finding code.code')].map((c) => c.textContent),
+    };
+  });
+}
+
+/** The check row `id` (a details element). */
+const row = (page, id) => page.locator(`#checks details.check[data-id="${id}"]`);
+
+/** Opens every check row (so that its evidence is visible). */
+async function openAll(page) {
+  await page.evaluate(() => { for (const d of document.querySelectorAll('#checks details')) /** @type {HTMLDetailsElement} */ (d).open = true; });
+}
+
+/**
+ * Ends every test: no CSP violation, no page error, and the browser asked only the page's origin,
+ * doh.test, the policy host of `domain` and `extra` origins (the relay). DevTools also lists the
+ * next hop of a redirect:'manual' fetch, never sent: the world server must confirm it was not.
+ */
+async function clean({ page, seen, context }, domain, extra = []) {
+  try {
+    assert.deepEqual(await seen.csp(), [], 'no CSP violation');
+    assert.deepEqual(seen.errors.filter((e) => /^page error/.test(e)), [], 'no page error');
+    const allowed = new Set([web.origin, 'https://doh.test', `https://mta-sts.${domain}`, ...extra]);
+    const phantom = new Set(seen.redirects.map((x) => x.url));
+    const foreign = seen.requests.filter((u) => !/^(data|blob):/.test(u) && !allowed.has(new URL(u).origin) && !phantom.has(u));
+    assert.deepEqual(foreign, [], `only ${[...allowed].join(', ')} were asked`);
+    for (const u of phantom) {
+      const { host } = new URL(u);
+      assert.deepEqual(world.requests.filter((q) => q.host === host && !q.misdirected), [], `${u} was never sent`);
+    }
+    assert.equal(await page.evaluate(() => /** @type {any} */ (window).__pwned), undefined, 'no injected script ran');
+  } finally {
+    await context.close();
+  }
+}
+
+/** A finding row in check `id` with `code`; returns its locator. */
+function finding(page, id, code) {
+  return row(page, id).locator('li.finding', { has: page.locator('code.code', { hasText: code }) });
+}
+
+const brief = (r) => JSON.stringify(r);
+
+// ---------------------------------------------------------------------------
+// The tests
+
+test('grade A: the grade, six passing rows with evidence, the fixes; screenshot domain-A.png', T, async () => {
+  const s = S.good;
+  world.update(s.world);
+  const ctx = await open({ settings: 'ui' });
+  const { page } = ctx;
+  assert.deepEqual(await page.evaluate(() => JSON.parse(localStorage.getItem('mtasts.settings') ?? 'null')),
+    { resolver: world.resolverUrl, relay: '' }, 'the settings are saved in local storage');
+  const r = await runCheck(page, s.domain);
+  assert.equal(r.state, 'done');
+  assert.equal(r.grade, 'A', brief(r));
+  // On the way: data-state running then done, rows pending, "n of 6 checks done", the Stop button.
+  const trace = await page.evaluate(() => /** @type {any} */ (window).__trace);
+  assert.deepEqual(trace.states, ['running', 'done'], JSON.stringify(trace));
+  assert.ok(trace.pending > 0, `pending rows were shown: ${JSON.stringify(trace)}`);
+  assert.ok(trace.progress.some((p) => /^\d of 6 checks done$/.test(p)), JSON.stringify(trace));
+  assert.ok(trace.stopShown, 'the Stop button shows while a check runs');
+  assert.equal(await page.locator('#stop-button').isHidden(), true, 'and hides when it is done');
+  assert.equal(r.gradeText, 'A');
+  assert.match(r.gradeFull, /^(Grade:?\s*)?A$/, 'the grade is there as text, for screen readers too');
+  assert.ok(r.verdict.length > 10, `a one-sentence verdict: ${r.verdict}`);
+  assert.match(r.progress, /good\.test · complete · \d+ ms · resolver doh\.test/);
+  assert.deepEqual(Object.keys(r.rows), ['sts', 'policy_fetch', 'policy', 'mx', 'tlsrpt', 'dane']);
+  for (const id of ['sts', 'policy_fetch', 'policy', 'mx', 'tlsrpt']) assert.equal(r.rows[id], 'pass', brief(r));
+  for (const [id, status] of Object.entries(r.rows)) {
+    assert.match(await row(page, id).getAttribute('class') ?? '', new RegExp(`\\bcheck ${status}\\b`));
+  }
+  // No row opens by itself on a pass; each summary has a status, a title and a summary.
+  assert.equal(await page.locator('#checks details[open]').count(), 0);
+  const sum = row(page, 'sts').locator('summary');
+  assert.equal(await sum.locator('.status').textContent(), 'Pass');
+  assert.equal(await sum.locator('.check-title').textContent(), 'MTA-STS TXT record');
+  assert.ok((await sum.locator('.check-summary').textContent())?.length);
+
+  // The evidence.
+  await openAll(page);
+  assert.deepEqual(await row(page, 'sts').locator('.records li code').allTextContents(), ['v=STSv1; id=20240501T120000']);
+  assert.deepEqual(await row(page, 'policy').locator('ol.policy-lines li > code').allTextContents(), policyText(s.domain).trimEnd().split('\n'));
+  // Only the wildcard line carries a note (info: what `*.` accepts).
+  assert.deepEqual(await row(page, 'policy').locator('ol.policy-lines li.marked > code').allTextContents(), [`mx: *.mx.${s.domain}`]);
+  assert.match(await row(page, 'policy').locator('ol.policy-lines li.marked').getAttribute('class') ?? '', /\binfo\b/);
+  assert.equal(await row(page, 'mx').locator('table.mx-table tbody tr').count(), 2);
+  assert.equal(await row(page, 'mx').locator('tr.uncovered').count(), 0);
+  await row(page, 'policy_fetch').getByText('fetched by your browser', { exact: true }).waitFor({ state: 'visible', timeout: 1000 });
+
+  // The fixes: the policy (enforce, the real MX), a fresh id, the TLS-RPT record, copy buttons, the rollout.
+  await page.locator('#fixes').waitFor({ state: 'visible', timeout: 1000 });
+  const fixes = await page.locator('#fixes .fix pre code').allTextContents();
+  assert.equal(fixes.length, 3, JSON.stringify(fixes));
+  assert.equal(fixes[0], policyText(s.domain));
+  assert.match(fixes[1], /^v=STSv1; id=\d{14}$/);
+  assert.notEqual(fixes[1], 'v=STSv1; id=20240501T120000', 'a fresh id');
+  assert.equal(fixes[2], `v=TLSRPTv1; rua=mailto:tlsrpt@${s.domain}`);
+  assert.equal(await page.locator('#fixes .fix button.copy').count(), 3);
+  assert.equal(await page.locator('#fixes ol.rollout li').count(), 6);
+  assert.ok(!(await page.locator('#fixes ol.rollout').textContent())?.includes('<domain>'));
+
+  // The share link and the history.
+  assert.equal(new URL(await page.locator('#share').evaluate((a) => /** @type {HTMLAnchorElement} */ (a).href)).searchParams.get('domain'), s.domain);
+  assert.match(await page.locator('#history li').first().textContent() ?? '', /^good\.test · A · /);
+
+  // Screenshot: the rows closed, as a visitor first sees them.
+  await page.evaluate(() => { for (const d of document.querySelectorAll('#checks details')) /** @type {HTMLDetailsElement} */ (d).open = false; });
+  await page.screenshot({ path: path.join(artifacts, 'domain-A.png'), fullPage: true });
+  await clean(ctx, s.domain);
+});
+
+test('testing mode: grade B', T, async () => {
+  const s = S.testing;
+  world.update(s.world);
+  const ctx = await open();
+  const r = await runCheck(ctx.page, s.domain);
+  assert.equal(r.grade, 'B', brief(r));
+  assert.equal(r.gradeText, 'B');
+  await openAll(ctx.page);
+  assert.match(await row(ctx.page, 'policy').locator('.evidence').textContent() ?? '', /Modetesting/);
+  // The suggested policy keeps testing mode and says so.
+  assert.match(await ctx.page.locator('#fixes .fix pre code').first().textContent() ?? '', /^version: STSv1\nmode: testing\n/);
+  await clean(ctx, s.domain);
+});
+
+test('no MTA-STS at all: grade F, sts.dns.missing, the fixes start in testing mode', T, async () => {
+  const s = S.none;
+  world.update(s.world);
+  const ctx = await open();
+  const r = await runCheck(ctx.page, s.domain);
+  assert.equal(r.grade, 'F', brief(r));
+  assert.equal(r.rows.sts, 'fail', brief(r));
+  assert.ok(r.codes.includes('sts.dns.missing'), brief(r));
+  await finding(ctx.page, 'sts', 'sts.dns.missing').waitFor({ state: 'visible', timeout: 1000 }); // failed rows open
+  const fixes = await ctx.page.locator('#fixes .fix pre code').allTextContents();
+  assert.equal(fixes[0], 'version: STSv1\nmode: testing\nmx: mx1.none.test\nmx: a.mx.none.test\nmax_age: 604800\n');
+  await clean(ctx, s.domain);
+});
+
+test('a redirect: grade F, policy.fetch.redirect, the redirect not followed', T, async () => {
+  const s = S.redirect;
+  world.update(s.world);
+  const ctx = await open();
+  const r = await runCheck(ctx.page, s.domain);
+  assert.equal(r.grade, 'F', brief(r));
+  assert.equal(r.rows.policy_fetch, 'fail', brief(r));
+  const f = finding(ctx.page, 'policy_fetch', 'policy.fetch.redirect');
+  await f.waitFor({ state: 'visible', timeout: 1000 });
+  assert.ok((await f.locator('.finding-fix').count()) === 1, 'the finding carries its fix');
+  assert.deepEqual(world.requests.filter((q) => q.host === 'mta-sts.good.test'), [], 'the target was never asked');
+  await clean(ctx, s.domain);
+});
+
+test('a bad (expired) certificate: grade F, policy.fetch.unreachable', T, async () => {
+  const s = S.expired;
+  world.update(s.world);
+  const ctx = await open();
+  const r = await runCheck(ctx.page, s.domain);
+  assert.equal(r.grade, 'F', brief(r));
+  assert.equal(r.rows.policy_fetch, 'fail', brief(r));
+  await finding(ctx.page, 'policy_fetch', 'policy.fetch.unreachable').waitFor({ state: 'visible', timeout: 1000 });
+  assert.equal(await ctx.page.locator('form.paste-offer').count(), 0, 'no paste offer for a TLS failure');
+  await clean(ctx, s.domain);
+});
+
+test('an MX host the policy does not cover: grade F, the .uncovered row, mx.not_covered; screenshot', T, async () => {
+  const s = S.uncovered;
+  world.update(s.world);
+  const ctx = await open();
+  const { page } = ctx;
+  const r = await runCheck(page, s.domain);
+  assert.equal(r.grade, 'F', brief(r));
+  assert.equal(r.rows.mx, 'fail', brief(r));
+  const mx = row(page, 'mx');
+  assert.equal(await mx.evaluate((d) => /** @type {HTMLDetailsElement} */ (d).open), true, 'a failed row opens by itself');
+  const uncovered = mx.locator('table.mx-table tr.uncovered');
+  assert.equal(await uncovered.count(), 1);
+  assert.match(await uncovered.textContent() ?? '', /^a\.mx\.uncovered\.test20no/);
+  await uncovered.waitFor({ state: 'visible', timeout: 1000 });
+  const f = finding(page, 'mx', 'mx.not_covered');
+  await f.waitFor({ state: 'visible', timeout: 1000 });
+  assert.match(await f.textContent() ?? '', /a\.mx\.uncovered\.test/);
+  // The suggested policy adds the uncovered host.
+  assert.match(await page.locator('#fixes .fix pre code').first().textContent() ?? '', /\nmx: a\.mx\.uncovered\.test\n/);
+  await page.screenshot({ path: path.join(artifacts, 'domain-F-uncovered.png'), fullPage: true });
+  await clean(ctx, s.domain);
+});
+
+test('a policy host without CORS, completed by paste: the grade becomes known, the row says pasted', T, async () => {
+  const s = S.nocors;
+  world.update(s.world);
+  const ctx = await open();
+  const { page } = ctx;
+  let r = await runCheck(page, s.domain);
+  assert.equal(r.grade, '', `no grade yet: ${brief(r)}`);
+  assert.ok(r.codes.includes('policy.fetch.cors_blocked'), brief(r));
+  assert.match(r.verdict, /anywhere from F to A\+?\.$/, 'the range is shown, once');
+  assert.equal(r.verdict.match(/F to A/g).length, 1, 'the range is shown once');
+  const offer = row(page, 'policy_fetch').locator('form.paste-offer');
+  await offer.waitFor({ state: 'visible', timeout: 1000 });
+  const link = offer.locator('a');
+  assert.equal(await link.getAttribute('href'), `https://mta-sts.${s.domain}/.well-known/mta-sts.txt`);
+  assert.equal(await link.getAttribute('target'), '_blank');
+  const n = await doneCount(page);
+  await offer.locator('textarea').fill(policyText(s.domain));
+  await offer.getByRole('button', { name: 'Finish the check with this policy' }).click();
+  await waitDone(page, n);
+  r = await result(page);
+  assert.equal(r.grade, 'A', brief(r));
+  assert.ok(r.codes.includes('policy.fetch.pasted'), brief(r));
+  await openAll(page);
+  await row(page, 'policy_fetch').getByText('pasted by you', { exact: true }).waitFor({ state: 'visible', timeout: 1000 });
+  assert.equal(await page.locator('form.paste-offer').count(), 0, 'the offer is gone once pasted');
+  assert.equal(await page.inputValue('#domain'), s.domain);
+  await clean(ctx, s.domain);
+});
+
+test('a policy host without CORS, through the relay: graded, the row says it came through the relay', T, async () => {
+  const s = S.nocors;
+  world.update(s.world);
+  const server = await startRelay();
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  const relayOrigin = `http://127.0.0.1:${port}`;
+  relayLog.length = 0;
+  const ctx = await open();
+  const { page } = ctx;
+  // A template without {url} is refused, and nothing is saved.
+  await page.click('#settings > summary');
+  await page.fill('#relay', `${relayOrigin}/`);
+  await page.click('#settings-save');
+  assert.equal(await page.locator('#settings-status').textContent(), 'The relay template must contain {url}.');
+  assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('mtasts.settings') ?? '{}').relay), '');
+  await page.click('#settings > summary');
+  await saveSettings(page, { relayTemplate: `${relayOrigin}/?url={url}` });
+  assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('mtasts.settings') ?? '{}').relay), `${relayOrigin}/?url={url}`);
+  // Saved: a reload shows them again.
+  await page.reload();
+  assert.equal(await page.inputValue('#relay'), `${relayOrigin}/?url={url}`);
+  assert.equal(await page.locator('input[name=resolver][value=custom]').isChecked(), true);
+  assert.equal(await page.inputValue('#resolver-custom'), world.resolverUrl);
+  const r = await runCheck(page, s.domain);
+  assert.equal(r.grade, 'A', brief(r));
+  assert.ok(r.codes.includes('policy.fetch.relay'), brief(r));
+  await openAll(page);
+  await row(page, 'policy_fetch').getByText('fetched through your relay', { exact: true }).waitFor({ state: 'visible', timeout: 1000 });
+  assert.equal(await page.locator('form.paste-offer').count(), 0);
+  assert.deepEqual(relayLog.map((x) => new URL(x.url).searchParams.get('url')), [`https://mta-sts.${s.domain}/.well-known/mta-sts.txt`]);
+  // The relay's upstream GET reached the policy host with its own SNI.
+  assert.ok(world.requests.some((q) => q.host === `mta-sts.${s.domain}` && q.servername === `mta-sts.${s.domain}` && q.headers['user-agent'] === 'mtasts-relay'),
+    JSON.stringify(world.requests.map((q) => [q.host, q.headers['user-agent']])));
+  await clean(ctx, s.domain, [relayOrigin]);
+});
+
+for (const [name, key] of /** @type {const} */ ([['SERVFAIL', 'servfail'], ['HTTP 500', 'http500']])) {
+  test(`a resolver failure (${name}): no grade, data-grade empty, the DNS rows not verified`, T, async () => {
+    const s = S[key];
+    world.update(s.world);
+    const ctx = await open();
+    const r = await runCheck(ctx.page, s.domain);
+    assert.equal(r.state, 'done');
+    assert.equal(r.grade, '', brief(r));
+    assert.equal(await ctx.page.locator('#check-result').getAttribute('data-grade'), '');
+    assert.ok(r.gradeText.trim() !== '' && r.gradeText !== '…', `a final "no grade" mark: ${r.gradeFull}`);
+    assert.doesNotMatch(r.gradeFull, /\b[A-F]\+?\s*$/, 'no letter grade shown');
+    for (const id of ['sts', 'mx', 'tlsrpt', 'dane']) assert.equal(r.rows[id], 'unknown', `${id}: ${brief(r)}`);
+    assert.ok(r.codes.includes(key === 'servfail' ? 'dns.query.servfail' : 'dns.query.failed'), brief(r));
+    assert.match(r.progress, /incomplete/);
+    await clean(ctx, s.domain);
+  });
+}
+
+test('XSS: payloads in TXT records and in the policy show as text and never run', T, async () => {
+  const s = S.xss;
+  world.update(s.world);
+  const ctx = await open();
+  const { page } = ctx;
+  const r = await runCheck(page, s.domain);
+  assert.equal(r.state, 'done');
+  await openAll(page);
+  assert.deepEqual(await row(page, 'sts').locator('.records li code').allTextContents(), [`v=STSv1; id=1; x=${XSS_IMG}`]);
+  assert.deepEqual(await row(page, 'tlsrpt').locator('.records li code').allTextContents(), [`v=TLSRPTv1; rua=mailto:${XSS_SCRIPT}`]);
+  const lines = await row(page, 'policy').locator('ol.policy-lines li code').allTextContents();
+  assert.ok(lines.includes(`mx: ${XSS_IMG}`) && lines.includes(`mx: ${XSS_SCRIPT}`), JSON.stringify(lines));
+  for (const text of [XSS_IMG, XSS_SCRIPT]) {
+    const shown = page.locator('#checks code', { hasText: text });
+    assert.ok(await shown.count() >= 1, `${text} is shown`);
+    await shown.first().waitFor({ state: 'visible', timeout: 1000 });
+  }
+  assert.equal(await page.locator('img[src="x"]').count(), 0, 'no img element was made');
+  assert.equal(await page.locator('#checks script, #fixes script').count(), 0, 'no script element was made');
+  await page.waitForTimeout(100); // an onerror would have fired by now
+  assert.equal(await page.evaluate(() => /** @type {any} */ (window).__pwned), undefined);
+
+  // The same payload as the domain, from a link: not a domain, nothing asked, shown as text.
+  world.update(s.world);
+  await page.goto(`${web.base}?domain=${encodeURIComponent(XSS_IMG)}`);
+  await waitDone(page, 0);
+  const bad = await result(page);
+  assert.equal(bad.grade, '', brief(bad));
+  assert.ok(bad.codes.includes('domain.invalid'), brief(bad));
+  assert.equal(await page.inputValue('#domain'), XSS_IMG);
+  assert.equal(await page.locator('img[src="x"]').count(), 0);
+  assert.deepEqual(world.requests, [], 'nothing was sent for an invalid domain');
+  await clean(ctx, s.domain);
+});
+
+test('requests: only the page origin, doh.test and the policy host; the world saw only those hosts', T, async () => {
+  const s = S.good;
+  world.update(s.world);
+  const ctx = await open();
+  const r = await runCheck(ctx.page, s.domain);
+  assert.equal(r.grade, 'A', brief(r));
+  const origins = new Set(ctx.seen.requests.filter((u) => !/^(data|blob):/.test(u)).map((u) => new URL(u).origin));
+  assert.deepEqual([...origins].sort(), [web.origin, 'https://doh.test', `https://mta-sts.${s.domain}`].sort());
+  assert.deepEqual([...new Set(world.requests.map((q) => q.host))].sort(), ['doh.test', `mta-sts.${s.domain}`]);
+  assert.deepEqual(ctx.seen.failed.filter((f) => f.error !== 'net::ERR_ABORTED'), [], 'no request failed');
+  await clean(ctx, s.domain);
+});
+
+test('axe-core: no serious or critical violation, light, dark and 360 px', { timeout: 30_000 }, async () => {
+  assert.ok(existsSync(AXE), `${AXE} is missing: axe-core (package.json devDependencies) is not installed; run npm install (or ./tools/test) first`);
+  const s = S.axe;
+  world.update(s.world);
+  const ctx = await open();
+  const { page } = ctx;
+  const r = await runCheck(page, s.domain);
+  assert.equal(r.grade, 'F', brief(r));
+  await openAll(page); // every row's evidence and findings
+  await page.click('#settings > summary'); // and the settings
+  // page.addScriptTag({ path }) inlines the file into a <script>, which the page's CSP (script-src 'self')
+  // rightly refuses; the DevTools protocol's evaluate is not subject to it.
+  await page.evaluate(axeSource());
+  /** @type {string[]} */
+  const problems = [];
+  for (const [label, colorScheme, width] of /** @type {const} */ ([['light', 'light', 1280], ['dark', 'dark', 1280], ['360 px', 'light', 360]])) {
+    await page.emulateMedia({ colorScheme });
+    await page.setViewportSize({ width, height: 900 });
+    const violations = await page.evaluate(async () => {
+      // @ts-ignore
+      const out = await window.axe.run(document, { resultTypes: ['violations'] });
+      return out.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')}${n.any?.[0]?.message ? ` (${n.any[0].message})` : ''}`).join('; ')}${v.nodes.length > 4 ? ` (+${v.nodes.length - 4})` : ''}`);
+    });
+    for (const v of violations) problems.push(`[${label}] ${v}`);
+    if (width === 360) {
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      if (overflow > 0) problems.push(`[${label}] the page scrolls sideways by ${overflow} px`);
+      await page.screenshot({ path: path.join(artifacts, 'domain-F-uncovered-360.png'), fullPage: true });
+    }
+  }
+  assert.deepEqual(problems, []);
+  await clean(ctx, s.domain);
+});
+
+test('the share URL: ?domain= runs the check on load, &resolver= is used', T, async () => {
+  const s = S.share;
+  world.update(s.world);
+  const ctx = await open({ url: `?domain=${s.domain}&resolver=${encodeURIComponent(world.resolverUrl)}`, settings: 'none' });
+  const { page } = ctx;
+  await waitDone(page, 0);
+  const r = await result(page);
+  assert.equal(r.grade, 'A', brief(r));
+  assert.equal(await page.inputValue('#domain'), s.domain);
+  assert.match(r.progress, /resolver doh\.test/);
+  assert.ok(world.requests.some((q) => q.host === 'doh.test'), 'the resolver from the link was asked');
+  const share = new URL(await page.locator('#share').evaluate((a) => /** @type {HTMLAnchorElement} */ (a).href));
+  assert.equal(share.searchParams.get('domain'), s.domain);
+  assert.equal(share.searchParams.get('resolver'), world.resolverUrl);
+  // The resolver from a link is used for this visit and not saved.
+  assert.equal(await page.evaluate(() => localStorage.getItem('mtasts.settings')), null);
+  // Following the share link again in a new page gives the same result.
+  const again = await ctx.context.newPage();
+  const seen2 = collect(again);
+  await again.goto(share.href);
+  await again.locator('#check-result[data-state="done"]').waitFor({ timeout: 12_000 });
+  assert.equal(await again.locator('#check-result').getAttribute('data-grade'), 'A');
+  assert.deepEqual(await seen2.csp(), []);
+  assert.deepEqual(seen2.requests.filter((u) => ![web.origin, 'https://doh.test', `https://mta-sts.${s.domain}`].includes(new URL(u).origin)), []);
+  await clean(ctx, s.domain);
+});
+
+test('history: a policy body that changed while the TXT id did not shows the stale-id warning', T, async () => {
+  const s = S.history;
+  world.update(s.world);
+  const ctx = await open();
+  const { page } = ctx;
+  let r = await runCheck(page, s.domain);
+  assert.equal(r.grade, 'A', brief(r));
+  assert.equal(await page.locator('#checks li.stale-id').count(), 0);
+  assert.equal(await page.locator('#history li').count(), 1);
+
+  // Same TXT id, new policy body (max_age changed).
+  world.update({ ...s.world, hosts: { [`mta-sts.${s.domain}`]: { body: policyText(s.domain, { maxAge: 2419200 }) } } });
+  r = await runCheck(page, s.domain);
+  assert.equal(r.grade, 'A', brief(r));
+  const warning = page.locator('#checks li.stale-id');
+  await warning.waitFor({ state: 'visible', timeout: 1000 });
+  assert.match(await warning.textContent() ?? '', /changed.*id is still 20240501T120000/s);
+  assert.equal(await page.locator('#history li').count(), 2);
+  for (const li of await page.locator('#history li').allTextContents()) assert.match(li, /^history\.test · A · /);
+  await clean(ctx, s.domain);
+});
+
+test('keyboard: Tab reaches the input, Enter runs the check, rows open with Enter and Space', T, async () => {
+  const s = S.keyboard;
+  world.update(s.world);
+  const ctx = await open();
+  const { page } = ctx;
+  // From the top of the freshly loaded page: nothing focused yet.
+  assert.equal(await page.evaluate(() => document.activeElement === document.body), true);
+  const focusedId = () => page.evaluate(() => document.activeElement?.id ?? '');
+  let tabs = 0;
+  while ((await focusedId()) !== 'domain' && tabs < 10) { await page.keyboard.press('Tab'); tabs += 1; }
+  assert.equal(await focusedId(), 'domain', `Tab reaches #domain (${tabs} presses)`);
+  await page.keyboard.type(`postmaster@${s.domain}`);
+  const n = await doneCount(page);
+  await page.keyboard.press('Enter');
+  await waitDone(page, n);
+  const r = await result(page);
+  assert.equal(r.grade, 'A', brief(r));
+  assert.match(r.progress, /^keyboard\.test · /, 'the domain of the email address was checked');
+
+  // Tab on to the rows' summaries.
+  const focusedRow = () => page.evaluate(() => {
+    const a = document.activeElement;
+    return a?.tagName === 'SUMMARY' && a.closest('#checks') ? /** @type {HTMLElement} */ (a.parentElement).dataset.id : '';
+  });
+  tabs = 0;
+  while (!(await focusedRow()) && tabs < 20) { await page.keyboard.press('Tab'); tabs += 1; }
+  const first = await focusedRow();
+  assert.equal(first, 'sts', `Tab reaches the first row (${tabs} presses)`);
+  const isOpen = (id) => row(page, id).evaluate((d) => /** @type {HTMLDetailsElement} */ (d).open);
+  assert.equal(await isOpen('sts'), false);
+  await page.keyboard.press('Enter');
+  assert.equal(await isOpen('sts'), true, 'Enter opens a row');
+  // Inside an open row the next Tab stops may be in its body; go on to the next summary.
+  tabs = 0;
+  do { await page.keyboard.press('Tab'); tabs += 1; } while ((await focusedRow()) !== 'policy_fetch' && tabs < 20);
+  assert.equal(await focusedRow(), 'policy_fetch');
+  await page.keyboard.press('Space');
+  assert.equal(await isOpen('policy_fetch'), true, 'Space opens a row');
+  await page.keyboard.press('Space');
+  assert.equal(await isOpen('policy_fetch'), false, 'Space closes it again');
+  // The focus is visible (an outline) on a summary.
+  const outline = await page.evaluate(() => getComputedStyle(/** @type {Element} */ (document.activeElement)).outlineStyle);
+  assert.notEqual(outline, 'none', 'a visible focus indicator');
+  await clean(ctx, s.domain);
+});
+
+test('the JSON download: the report with the grade and the domain', T, async () => {
+  const s = S.download;
+  world.update(s.world);
+  const ctx = await open();
+  const { page } = ctx;
+  const r = await runCheck(page, `https://${s.domain}/some/page`);
+  assert.equal(r.grade, 'A', brief(r));
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 5000 }), page.click('#download')]);
+  assert.equal(dl.suggestedFilename(), `mtasts-${s.domain}.json`);
+  const file = await dl.path();
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  assert.equal(report.kind, 'domain');
+  assert.equal(report.schema, 1);
+  assert.equal(report.domain, s.domain);
+  assert.equal(report.grade, 'A');
+  assert.equal(report.grade, r.grade);
+  assert.equal(report.resolver, world.resolverUrl);
+  assert.deepEqual(report.checks.map((c) => c.id), Object.keys(r.rows));
+  assert.deepEqual(report.checks.map((c) => c.status), Object.values(r.rows));
+  await clean(ctx, s.domain);
+});
