@@ -12,7 +12,6 @@ namespace mtasts::detail {
 
 void json_writer::string(std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
-  out_.reserve(out_.size() + s.size() + 2);
   out_ += '"';
   for (std::size_t i = 0; i < s.size();) {
     // Copy a run of plain ASCII in one append: a character at a time costs a
