@@ -85,47 +85,63 @@ emscripten::val lint_tlsrpt_strings(const emscripten::val& strings) {
  * object is read field by field rather than as JSON text: nlohmann's parser
  * would add 90 KB (gzip) to the module.
  */
+// Field readers for the check state, kept out of line: inlined at each of the
+// dozen uses they cost kilobytes of WebAssembly.
+[[gnu::noinline]] std::string field_string(const emscripten::val& v, const char* key) {
+  emscripten::val x = v[key];
+  return x.isUndefined() || x.isNull() ? std::string() : x.as<std::string>();
+}
+[[gnu::noinline]] double field_number(const emscripten::val& v, const char* key, double fallback) {
+  emscripten::val x = v[key];
+  return x.isNumber() ? x.as<double>() : fallback;
+}
+[[gnu::noinline]] bool field_flag(const emscripten::val& v, const char* key) { return v[key].isTrue(); }
+[[gnu::noinline]] bool field_present(const emscripten::val& v, const char* key) {
+  emscripten::val x = v[key];
+  return !x.isUndefined() && !x.isNull();
+}
+
+[[gnu::noinline]] mtasts::check::observation read_observation(const emscripten::val& ov) {
+  namespace chk = mtasts::check;
+  chk::observation ob;
+  ob.id = field_string(ov, "id");
+  if (!chk::observation_kind_from(field_string(ov, "kind"), ob.kind))
+    throw std::invalid_argument("unknown observation kind for " + ob.id);
+  ob.status = static_cast<std::uint16_t>(field_number(ov, "status", 0));
+  if (field_present(ov, "content_type")) ob.content_type = field_string(ov, "content_type");
+  ob.bytes = field_string(ov, "bytes");
+  ob.truncated = field_flag(ov, "truncated");
+  ob.message = field_string(ov, "message");
+  ob.via_relay = field_flag(ov, "via_relay");
+  ob.relay_failure = field_string(ov, "relay_failure");
+  ob.elapsed_ms = field_number(ov, "elapsed_ms", 0);
+  ob.at_ms = field_number(ov, "at_ms", 0);
+  return ob;
+}
+
+/**
+ * One step of the domain check: the state (options and observations, a plain
+ * JS object whose bytes are Uint8Arrays) in, {requests, report} JSON out. The
+ * object is read field by field rather than as JSON text: nlohmann's parser
+ * would add 90 KB (gzip) to the module.
+ */
 emscripten::val check_step(const emscripten::val& st) {
   return guarded([&] {
-    using emscripten::val;
     namespace chk = mtasts::check;
-    auto str = [](const val& v, const char* key) {
-      val x = v[key];
-      return x.isUndefined() || x.isNull() ? std::string() : x.as<std::string>();
-    };
-    auto num = [](const val& v, const char* key, double fallback) {
-      val x = v[key];
-      return x.isNumber() ? x.as<double>() : fallback;
-    };
-    auto flag = [](const val& v, const char* key) { return v[key].isTrue(); };
     chk::options o;
-    o.input = str(st, "input");
-    o.domain = str(st, "domain");
-    o.resolver = str(st, "resolver");
-    if (!st["pasted_policy"].isUndefined() && !st["pasted_policy"].isNull()) o.pasted_policy = str(st, "pasted_policy");
-    o.tlsa_cap = static_cast<std::size_t>(num(st, "tlsa_cap", 10));
-    o.aborted = flag(st, "aborted");
-    o.dns_timeout_ms = num(st, "dns_timeout_ms", o.dns_timeout_ms);
-    o.policy_timeout_ms = num(st, "policy_timeout_ms", o.policy_timeout_ms);
+    o.input = field_string(st, "input");
+    o.domain = field_string(st, "domain");
+    o.resolver = field_string(st, "resolver");
+    if (field_present(st, "pasted_policy")) o.pasted_policy = field_string(st, "pasted_policy");
+    o.tlsa_cap = static_cast<std::size_t>(field_number(st, "tlsa_cap", 10));
+    o.aborted = field_flag(st, "aborted");
+    o.dns_timeout_ms = field_number(st, "dns_timeout_ms", o.dns_timeout_ms);
+    o.policy_timeout_ms = field_number(st, "policy_timeout_ms", o.policy_timeout_ms);
     std::vector<chk::observation> observations;
-    const val list = st["observations"];
-    const auto n = list.isUndefined() ? 0u : list["length"].as<unsigned>();
-    for (unsigned i = 0; i < n; ++i) {
-      const val ov = list[i];
-      chk::observation ob;
-      ob.id = str(ov, "id");
-      if (!chk::observation_kind_from(str(ov, "kind"), ob.kind)) throw std::invalid_argument("unknown observation kind for " + ob.id);
-      ob.status = static_cast<std::uint16_t>(num(ov, "status", 0));
-      if (ov["content_type"].isString()) ob.content_type = ov["content_type"].as<std::string>();
-      ob.bytes = str(ov, "bytes");
-      ob.truncated = flag(ov, "truncated");
-      ob.message = str(ov, "message");
-      ob.via_relay = flag(ov, "via_relay");
-      ob.relay_failure = str(ov, "relay_failure");
-      ob.elapsed_ms = num(ov, "elapsed_ms", 0);
-      ob.at_ms = num(ov, "at_ms", 0);
-      observations.push_back(std::move(ob));
-    }
+    const emscripten::val list = st["observations"];
+    const unsigned n = list.isUndefined() ? 0u : list["length"].as<unsigned>();
+    observations.reserve(n);
+    for (unsigned i = 0; i < n; ++i) observations.push_back(read_observation(list[i]));
     chk::domain_check c(std::move(o));
     if (!observations.empty()) c.observe(std::move(observations));
     return chk::step_output_json(c);
