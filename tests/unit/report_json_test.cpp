@@ -281,3 +281,63 @@ TEST_SUITE("report_json") {
       CHECK(j["findings"][i]["code"] == std::string(mtasts::code_name(r.findings[i].code)));
   }
 }
+
+// The reports are written by a small writer (core/src/json_writer.h), not by
+// nlohmann's serializer, to keep the WebAssembly module small. This pins the
+// bytes: for valid UTF-8 the output equals what nlohmann's dump() writes for
+// the same object, escapes included.
+TEST_CASE("report_json: the writer's bytes equal nlohmann's dump() for the same report") {
+  const std::vector<std::string> tricky = {
+      "",
+      "plain",
+      "quote \" and backslash \\ and slash /",
+      std::string("controls \b\f\n\r\t \x01 \x1f \x7f end"),
+      std::string("nul \0 inside", 12),
+      "utf-8: caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\xa7",
+      "<script>alert(1)</script> & <img src=x onerror=y>",
+      "\xe2\x80\xa8 line separator \xe2\x80\xa9",
+  };
+  mtasts::policy_result r;
+  r.valid = true;
+  mtasts::policy p;
+  p.version = "STSv1";
+  p.mode = mtasts::policy_mode::testing;
+  p.max_age = 31557600;
+  for (std::size_t i = 0; i < tricky.size(); ++i) {
+    p.mx.push_back("mx" + std::to_string(i) + ".example.com");
+    p.extensions.emplace_back("x" + std::to_string(i), tricky[i]);
+    r.findings.push_back(mtasts::finding{mtasts::code::policy_extension_unknown, tricky[i],
+                                         static_cast<std::uint32_t>(i + 1), static_cast<std::uint32_t>(i * 3 + 1)});
+  }
+  r.findings.push_back(mtasts::finding{mtasts::code::lint_truncated, "no position", 0, 0});
+  r.policy = p;
+
+  nlohmann::ordered_json j;
+  j["schema"] = mtasts::report_schema;
+  j["kind"] = "policy";
+  j["valid"] = true;
+  j["findings"] = nlohmann::ordered_json::array();
+  for (const auto& f : r.findings) {
+    nlohmann::ordered_json fj;
+    fj["code"] = std::string(mtasts::code_name(f.code));
+    fj["severity"] = std::string(mtasts::severity_name(mtasts::code_severity(f.code)));
+    fj["message"] = f.message;
+    if (f.line != 0) {
+      fj["line"] = f.line;
+      fj["column"] = f.column;
+    }
+    if (!mtasts::code_rfc(f.code).empty()) fj["rfc"] = std::string(mtasts::code_rfc(f.code));
+    fj["fix"] = std::string(mtasts::code_fix(f.code));
+    j["findings"].push_back(fj);
+  }
+  nlohmann::ordered_json pj;
+  pj["version"] = "STSv1";
+  pj["mode"] = "testing";
+  pj["mx"] = p.mx;
+  pj["max_age"] = p.max_age;
+  pj["extensions"] = nlohmann::ordered_json::object();
+  for (const auto& [k, v] : p.extensions) pj["extensions"][k] = v;
+  j["policy"] = pj;
+  CHECK(mtasts::to_json(r) == j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+}
+
