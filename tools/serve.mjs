@@ -39,6 +39,10 @@ const CSP = [
 ].join('; ');
 
 const COMMON = {
+  // The widget's files (mtasts-widget.js, its modules and the .wasm) are loaded
+  // by pages on other origins: module scripts and fetch() need CORS for that.
+  // Everything here is public and sent without credentials.
+  'Access-Control-Allow-Origin': '*',
   'Cache-Control': 'no-cache',
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',

@@ -1,0 +1,15 @@
+// @ts-check
+// The mtasts widget: one script tag registers <mtasts-check> and <mtasts-lint>.
+//
+//   <script type="module" src="https://<where dist/ is hosted>/mtasts-widget.js"></script>
+//   <mtasts-check></mtasts-check>                      an input that checks any domain
+//   <mtasts-check domain="example.com"></mtasts-check> a live badge for one domain
+//   <mtasts-lint kind="policy"></mtasts-lint>          the offline paste linter
+//
+// Loading this script twice is harmless; it defines no global names. The
+// checker itself (WebAssembly) loads only when an element is visible or used.
+import { MtastsCheckElement, MtastsLintElement } from './widget-elements.mjs';
+
+for (const [tag, cls] of /** @type {const} */ ([['mtasts-check', MtastsCheckElement], ['mtasts-lint', MtastsLintElement]])) {
+  if (!customElements.get(tag)) customElements.define(tag, cls);
+}
