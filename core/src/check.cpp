@@ -730,7 +730,10 @@ void runner::check_policy_fetch(const lookup& a, const lookup& aaaa) {
         add(c, code::policy_host_missing,
             host + " does not exist (NXDOMAIN), so there is no policy to fetch from " + url + ".");
         facts_.policy = ps::host_missing;
-      } else if (a.exists() || aaaa.exists() || a.st == lookup::state::nxdomain || aaaa.st == lookup::state::nxdomain) {
+      } else if (a.st == lookup::state::nxdomain || aaaa.st == lookup::state::nxdomain ||
+                 (a.st == lookup::state::nodata && aaaa.st == lookup::state::nodata)) {
+        // NXDOMAIN for either type is about the name itself; NODATA counts only
+        // when both types said so (a failed lookup of one proves nothing).
         add(c, code::policy_host_no_address,
             host + " has no A or AAAA record" +
                 (a.aliases.empty() ? std::string() : " (it is a CNAME to " + a.aliases.back() + ")") +
@@ -740,6 +743,8 @@ void runner::check_policy_fetch(const lookup& a, const lookup& aaaa) {
         // The fetch and the address lookups all failed: this browser reached
         // neither, which says nothing certain about the host.
         std::string dns_why = a.failure ? a.failure->message : aaaa.failure ? aaaa.failure->message : "";
+        if (a.failure) c.findings.push_back(*a.failure);
+        if (aaaa.failure && !(a.failure && aaaa.failure->message == a.failure->message)) c.findings.push_back(*aaaa.failure);
         add(c, code::policy_fetch_failed,
             "No HTTPS connection to " + host + " succeeded" + why + ", and its address could not be looked up either (" +
                 dns_why + "). From here the host may be missing or unreachable; nothing certain is known.");
@@ -802,8 +807,8 @@ void runner::check_mx(const lookup& l) {
   if (l.st == lookup::state::loop) {
     c.findings.push_back(*l.failure);
     c.status = status::fail;
-    c.summary = "The domain's name is a CNAME that leads nowhere.";
-    facts_.mx_covered = tri::no;
+    c.summary = "The domain's name is a CNAME that leads nowhere: no sender can find its mail servers.";
+    facts_.domain_unresolvable = true;
     return;
   }
   if (unsettled(c, l, "MX " + domain_)) return;
@@ -825,14 +830,15 @@ void runner::check_mx(const lookup& l) {
                   "then list " + domain_ + " itself as an mx.");
   } else {
     std::vector<mx_host> hosts;
+    std::set<std::string> seen;  // lower case, no trailing dot: one sort, not a comparison of every pair
     std::size_t null_count = 0;
     for (const auto& rr : l.records) {
       const auto* m = std::get_if<dns::mx_data>(&rr.data);
       if (m == nullptr) continue;
       if (m->exchange.empty()) { ++null_count; continue; }
-      bool dup = false;
-      for (const auto& h : hosts) if (dns::names_equal(h.host, m->exchange)) dup = true;
-      if (!dup) hosts.push_back(mx_host{m->exchange, m->preference, std::nullopt, {}, std::nullopt});
+      std::string key = lower(m->exchange);
+      if (!key.empty() && key.back() == '.') key.pop_back();
+      if (seen.insert(std::move(key)).second) hosts.push_back(mx_host{m->exchange, m->preference, std::nullopt, {}, std::nullopt});
     }
     std::stable_sort(hosts.begin(), hosts.end(), [](const mx_host& x, const mx_host& y) {
       return x.preference < y.preference;
@@ -1050,7 +1056,14 @@ void runner::check_dane(const lookup& mx) {
     c.summary = "Some TLSA lookups failed.";
     return;
   }
-  if (with_secure == looked && looked == rep_.mx.size()) {
+  if (looked < rep_.mx.size()) {
+    // Hosts past the cap were not looked up: say so, and claim nothing about them.
+    c.status = facts_.dane_all == tri::unknown ? status::unknown : from_findings(c, status::info);
+    c.summary = looked == 0 ? "TLSA records were not looked up (the cap is 0)."
+                            : "TLSA looked up for the first " + std::to_string(looked) + " of " +
+                                  plural(rep_.mx.size(), "MX host", "MX hosts") + ": " + std::to_string(with_secure) +
+                                  " with DNSSEC-validated records; the rest were not looked up.";
+  } else if (with_secure == looked && looked == rep_.mx.size()) {
     c.status = from_findings(c, status::pass);
     c.summary = "Every MX host has DNSSEC-validated TLSA records (DANE).";
   } else if (with_secure > 0 || insecure > 0) {
@@ -1104,7 +1117,8 @@ void runner::finish() {
     if (ch.status == status::pending || ch.status == status::unknown) settled = false;
   for (const auto& f : rep_.domain_findings)
     if (f.code == code::check_aborted) settled = false;
-  rep_.complete = settled;
+  // A grade left open for lack of observation is never a complete report.
+  rep_.complete = settled && !rep_.grade_range;
   rep_.sts_ad = rep_.sts ? std::optional<bool>(rep_.sts->ad) : std::nullopt;
 }
 

@@ -33,7 +33,7 @@ std::string join(const std::vector<std::string>& parts) {
 std::string policy_problem(policy_state p) {
   switch (p) {
     case policy_state::invalid: return "the policy file is invalid";
-    case policy_state::host_missing: return "the policy host mta-sts.<domain> does not exist";
+    case policy_state::host_missing: return "the policy host (mta-sts.) has no address";
     case policy_state::unreachable: return "the policy host could not be reached over HTTPS";
     case policy_state::redirect: return "the policy URL redirects";
     case policy_state::bad_status: return "the policy URL does not answer 200";
@@ -44,10 +44,16 @@ std::string policy_problem(policy_state p) {
 
 verdict evaluate(const grade_facts& f, bool best) {
   if (f.domain_missing) return {grade::f, "The domain does not exist (NXDOMAIN)."};
+  if (f.domain_unresolvable)
+    return {grade::f, "The domain's own name is a CNAME that loops, so no sender can find its mail servers."};
 
   sts_state sts = f.sts == sts_state::unknown ? (best ? sts_state::valid : sts_state::missing) : f.sts;
   policy_state pol = f.policy == policy_state::unknown ? (best ? policy_state::valid : policy_state::unreachable)
                                                        : f.policy;
+  if (f.sts == sts_state::unknown && pol != policy_state::valid)
+    // Stated without the record, which was not observed: it would not change the grade.
+    return {grade::f, "Whatever the _mta-sts TXT record says (it could not be looked up), " + policy_problem(pol) +
+                          ", so senders find no policy."};
   if (sts != sts_state::valid) {
     const char* what = sts == sts_state::missing    ? "there is no _mta-sts TXT record"
                        : sts == sts_state::multiple ? "there is more than one _mta-sts TXT record"

@@ -30,6 +30,7 @@ struct grade_facts {
     valid, invalid, host_missing, unreachable, redirect, bad_status, too_large, unknown,
   };
   bool domain_missing = false;  ///< NXDOMAIN for the domain itself
+  bool domain_unresolvable = false;  ///< the domain's own name is a CNAME loop: no MX can be found
   sts_state sts = sts_state::unknown;
   policy_state policy = policy_state::unknown;
   std::optional<policy_mode> mode;  ///< set when the policy is valid
