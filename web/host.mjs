@@ -449,20 +449,31 @@ export async function fetchPolicy(domain, {
       // The relay's own failures (tools/relay: bad request, upstream
       // unreachable, timeout) are marked, so they are never taken for the
       // policy host's status.
+      // Only an answer marked as the upstream's (X-Relay-Upstream-Ms, always
+      // set by tools/relay on a relayed answer) stands for the policy host; a
+      // wrong relay URL's 404 or a proxy's own 403 is the relay failing.
       const relayError = response?.headers?.get?.('x-relay-error');
-      if (typeof relayError === 'string' && relayError !== '') {
+      const upstreamMs = response?.headers?.get?.('x-relay-upstream-ms');
+      if ((typeof relayError === 'string' && relayError !== '') || typeof upstreamMs !== 'string') {
         let detail = '';
         try {
           const { bytes } = await readCapped(response, DETAIL_BYTES, deadline.signal);
           const text = safeDetail(bytes);
           try { detail = String(JSON.parse(text).message ?? ''); } catch { detail = text; }
         } catch { /* the marker is enough */ }
+        const why = relayError || `HTTP ${Number(response?.status ?? 0)} without the relay's marker (is the relay URL right?)`;
         return {
-          kind: 'unreachable', url, message: `relay: ${relayError}${detail ? `: ${detail}` : ''}`,
+          kind: 'unreachable', url, message: `relay: ${why}${detail ? `: ${detail}` : ''}`,
           elapsedMs: elapsed(), ...tag,
         };
       }
-      return { ...(await observe(response)), ...tag };
+      const seen = await observe(response);
+      // The relay answers text/plain itself and passes the upstream type on.
+      if (seen.kind === 'response') {
+        const upstreamType = response?.headers?.get?.('x-relay-content-type');
+        seen.contentType = typeof upstreamType === 'string' ? upstreamType : null;
+      }
+      return { ...seen, ...tag };
     } catch (err) {
       const s = stopped();
       if (s) return { ...s, ...tag };

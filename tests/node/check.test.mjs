@@ -880,7 +880,9 @@ describe('checkDomain: the policy fetch', () => {
   test('CORS-blocked, then relay → source relay, A; the relay gets the policy URL', async () => {
     const relay = 'https://relay.example.org/fetch?url={url}';
     const { r, net } = await run(site({
-      host: { cors: false }, hosts: { 'https://relay.example.org/fetch*': { body: policyText() } },
+      host: { cors: false },
+      // Answers as tools/relay does: marked as the upstream's, the type passed on.
+      hosts: { 'https://relay.example.org/fetch*': { body: policyText(), headers: { 'x-relay-upstream-ms': '5', 'x-relay-content-type': 'text/plain' } } },
     }), { relay });
     const relayed = net.calls.filter((c) => c.url.startsWith('https://relay.example.org/'));
     assert.equal(relayed.length, 1);

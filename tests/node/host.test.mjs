@@ -49,6 +49,12 @@ const opaque = () => ({ type: 'opaque', status: 0, headers: new Headers(), body:
 const opaqueRedirect = () => ({ type: 'opaqueredirect', status: 0, headers: new Headers(), body: null, redirected: false });
 const text = (body, status = 200, ct = 'text/plain; charset=utf-8') =>
   new Response(body, { status, headers: ct ? { 'content-type': ct } : {} });
+/** What tools/relay answers for an upstream answer: marked, text/plain, the upstream type passed on. */
+const relayed = (body, status = 200, ct = 'text/plain; charset=utf-8') =>
+  new Response(body, {
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'x-relay-upstream-ms': '12', ...(ct ? { 'x-relay-content-type': ct } : {}) },
+  });
 
 /** A body of `chunkSize`-byte chunks, `limit` chunks (Infinity = endless), optional delay. */
 function chunkedStream({ chunkSize = 16384, limit = Infinity, delayMs = 0 } = {}) {
@@ -381,7 +387,7 @@ describe('fetchPolicy', () => {
   test('cors-blocked then relay 200 → response via relay', async () => {
     const relay = 'https://relay.test/fetch?u={url}';
     const f = fakeFetch((url, init) => {
-      if (url.startsWith('https://relay.test/')) return text(POLICY);
+      if (url.startsWith('https://relay.test/')) return relayed(POLICY);
       return init.mode === 'cors' ? failed() : opaque();
     });
     const obs = await fetchPolicy('nocors.test', { fetch: f, relay });
@@ -423,13 +429,25 @@ describe('fetchPolicy', () => {
 
   test('relay 502 → response status 502 via relay', async () => {
     const f = fakeFetch((url, init) => {
-      if (url.startsWith('https://relay.test/')) return text('bad gateway', 502);
+      if (url.startsWith('https://relay.test/')) return relayed('bad gateway', 502);
       return init.mode === 'cors' ? failed() : opaque();
     });
     const obs = await fetchPolicy('nocors.test', { fetch: f, relay: 'https://relay.test/{url}' });
     assert.equal(obs.kind, 'response');
     assert.equal(obs.status, 502);
     assert.equal(obs.via, 'relay');
+  });
+
+  test('a relay answer without the marker (a wrong relay URL, a proxy\'s own 404) is the relay failing', async () => {
+    const f = fakeFetch((url, init) => {
+      if (url.startsWith('https://relay.test/')) return text('no such page', 404, 'text/html');
+      if (init.mode === 'cors') throw new TypeError('Failed to fetch');
+      return opaque();
+    });
+    const obs = await fetchPolicy('nocors.test', { fetch: f, relay: 'https://relay.test/{url}' });
+    assert.equal(obs.kind, 'unreachable');
+    assert.equal(obs.via, 'relay');
+    assert.match(obs.message, /HTTP 404 without the relay's marker/);
   });
 
   test('relay hangs → timeout via relay', async () => {

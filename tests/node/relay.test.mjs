@@ -73,7 +73,9 @@ describe('relay: what it passes through', () => {
   test('200: status, Content-Type and body pass through, with CORS', async () => {
     const r = await via(policyOf('ok'));
     assert.equal(r.status, 200);
+    assert.equal(r.headers.get('x-relay-content-type'), 'text/plain; charset=utf-8');
     assert.equal(r.headers.get('content-type'), 'text/plain; charset=utf-8');
+    assert.match(r.headers.get('x-relay-upstream-ms'), /^\d+$/);
     assert.equal(r.headers.get('access-control-allow-origin'), '*');
     assert.equal(r.headers.get('x-relay-error'), null);
     assert.equal(await r.text(), POLICY);
@@ -94,13 +96,17 @@ describe('relay: what it passes through', () => {
     assert.equal(nf.headers.get('x-relay-error'), null);
     const html = await via(policyOf('html'));
     assert.equal(html.status, 200);
-    assert.equal(html.headers.get('content-type'), 'text/html');
+    // Someone else's HTML never becomes a page of the relay's origin: the relay answers text/plain,
+    // sandboxed, and passes the upstream type on in X-Relay-Content-Type.
+    assert.equal(html.headers.get('x-relay-content-type'), 'text/html');
+    assert.equal(html.headers.get('content-type'), 'text/plain; charset=utf-8');
+    assert.match(html.headers.get('content-security-policy'), /sandbox/);
   });
 
   test('no Content-Type upstream: none added', async () => {
     const r = await via(policyOf('noct'));
     assert.equal(r.status, 200);
-    assert.equal(r.headers.get('content-type'), null);
+    assert.equal(r.headers.get('x-relay-content-type'), null);
     assert.equal(await r.text(), POLICY);
   });
 
@@ -152,6 +158,7 @@ describe('relay: not an open proxy', () => {
     'https://user:pw@mta-sts.example.com/.well-known/mta-sts.txt',
     'https://127.0.0.1/.well-known/mta-sts.txt',
     'https://mta-sts/.well-known/mta-sts.txt',
+    'https://mta-sts.localhost/.well-known/mta-sts.txt',
     'file:///etc/passwd',
     'not a url',
   ];
@@ -219,6 +226,21 @@ describe('relay: with checkDomain', () => {
     assert.ok(!r.findings.some((f) => f.code === 'policy.fetch.status'));
     assert.equal(r.grade, null);
     assert.equal(r.complete, false);
+  });
+
+  test('a wrong relay URL (a 404 without the relay\'s marker) is a relay failure, not the policy host\'s 404', async () => {
+    const { load } = await import(pathToFileURL(join(DIST, 'mtasts.mjs')).href);
+    const m = await load();
+    const net = makeNet({ zone: zone('ok'), hosts: { [policyOf('ok')]: { cors: false, body: POLICY } } });
+    // A relay URL with a typo lands on a server that is not the relay: it answers 404.
+    const notRelay = (url, init) => (url.startsWith('https://not-a-relay.example/')
+      ? Promise.resolve(new Response('no such page', { status: 404, headers: { 'content-type': 'text/html', 'access-control-allow-origin': '*' } }))
+      : net.fetch(url, init));
+    const r2 = await m.checkDomain('ok.test', { fetch: notRelay, relay: 'https://not-a-relay.example/?url={url}' });
+    assert.ok(!r2.findings.some((f) => f.code === 'policy.fetch.status'), JSON.stringify(r2.findings));
+    const blocked = r2.findings.find((f) => f.code === 'policy.fetch.cors_blocked');
+    assert.match(blocked.message, /relay failed as well.*HTTP 404 without the relay's marker/);
+    assert.equal(r2.grade, null);
   });
 
   test('a redirect seen by the relay is the policy host\'s redirect: F', async () => {

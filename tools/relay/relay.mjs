@@ -20,7 +20,9 @@
  * - It reads at most 64 KB + 1 byte of the body (one byte more than a policy
  *   may have, so the client sees the policy is too large), and gives up after
  *   10 s.
- * - It passes the upstream status and Content-Type through unchanged.
+ * - It passes the upstream status through, and the upstream Content-Type in
+ *   `X-Relay-Content-Type` (its own answers are always text/plain and
+ *   sandboxed by CSP, so it never serves someone else's HTML as its own page).
  * - Every answer carries `Access-Control-Allow-Origin: *`. A failure of the
  *   relay itself (bad request, upstream unreachable, timeout) carries
  *   `X-Relay-Error` (bad-request, unreachable, timeout), so a client never takes
@@ -35,7 +37,7 @@
 export const MAX_BYTES = 65536;
 export const TIMEOUT_MS = 10000;
 
-const EXPOSE = 'X-Relay-Error, X-Relay-Location, X-Relay-Upstream-Ms';
+const EXPOSE = 'X-Relay-Error, X-Relay-Location, X-Relay-Upstream-Ms, X-Relay-Content-Type';
 
 /** @param {string} host */
 function isDomainName(host) {
@@ -70,6 +72,9 @@ export function policyUrlOf(raw) {
   if (!host.startsWith('mta-sts.') || !isDomainName(host)) {
     return { error: 'only mta-sts.<domain> hosts are relayed' };
   }
+  if (host === 'mta-sts.localhost' || host.endsWith('.localhost') || host.endsWith('.local')) {
+    return { error: 'local names are not relayed' };
+  }
   return { url: `https://${host}/.well-known/mta-sts.txt` };
 }
 
@@ -86,6 +91,8 @@ function answer(status, headers, body = null) {
       'access-control-expose-headers': EXPOSE,
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
+      // What passes through is someone else's content: never let it act as a page of the relay's origin.
+      'content-security-policy': "sandbox; default-src 'none'",
       ...headers,
     },
   });
@@ -174,9 +181,17 @@ export async function handle(request, { fetch = globalThis.fetch, timeoutMs = TI
       if (controller.signal.aborted) return failure(504, 'timeout', `no answer from ${target.url} within ${timeoutMs} ms`);
       return failure(502, 'unreachable', `${target.url}: ${describe(err)}`);
     }
-    const headers = { 'x-relay-upstream-ms': String(Date.now() - started) };
+    // X-Relay-Upstream-Ms marks every answer that is the upstream's: a client
+    // takes nothing else (a misconfigured relay URL, a proxy's own 404) for the
+    // policy host's answer. The upstream Content-Type travels in
+    // X-Relay-Content-Type; the relay itself always answers text/plain, so it
+    // never serves someone else's HTML from its own origin.
+    const headers = {
+      'x-relay-upstream-ms': String(Date.now() - started),
+      'content-type': 'text/plain; charset=utf-8',
+    };
     const ct = upstream.headers.get('content-type');
-    if (ct !== null) headers['content-type'] = ct;
+    if (ct !== null) headers['x-relay-content-type'] = ct;
     if (upstream.status >= 300 && upstream.status < 400) {
       const location = upstream.headers.get('location');
       if (location !== null) headers['x-relay-location'] = location;

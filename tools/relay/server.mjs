@@ -27,7 +27,10 @@ export function relayServer(handler = (request) => handle(request)) {
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (err) {
-      res.writeHead(500, { 'content-type': 'text/plain', 'access-control-allow-origin': '*', 'x-relay-error': 'internal' });
+      res.writeHead(500, {
+        'content-type': 'text/plain', 'access-control-allow-origin': '*', 'x-relay-error': 'internal',
+        'access-control-expose-headers': 'X-Relay-Error',
+      });
       res.end(`relay failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   });
