@@ -8,6 +8,7 @@ import {
 } from './fixes.mjs';
 
 const DEFAULT_RESOLVER = 'https://cloudflare-dns.com/dns-query';
+const PRESETS = [DEFAULT_RESOLVER, 'https://dns.google/dns-query'];
 const STORE = { settings: 'mtasts.settings', history: 'mtasts.history' };
 const HISTORY_MAX = 20;
 const STATUS_TEXT = { pass: 'Pass', warn: 'Warning', fail: 'Fail', info: 'Note', unknown: 'Not verified', pending: 'Checking…' };
@@ -345,7 +346,8 @@ function renderFixes(/** @type {any} */ report) {
   const policyUnread = !report.policy && fetchCheck && fetchCheck.status === 'unknown';
   const good = report.grade === 'A' || report.grade === 'A+';
   $('fixes-heading').textContent = good ? 'Your records, for reference (nothing to fix)' : 'Fixes, from your live data';
-  const policy = policyUnread ? null : suggestedPolicy(report);
+  let policy = policyUnread ? null : suggestedPolicy(report);
+  if (policy && mtasts && !mtasts.lintPolicy(policy.text).valid) policy = null; // never offer a policy senders would reject
   if (policy) {
     const notes = el('ul', 'notes');
     for (const n of policy.notes) notes.append(el('li', null, n));
@@ -390,9 +392,17 @@ function fixItem(/** @type {string} */ title, /** @type {string} */ text, /** @t
 // ---------------------------------------------------------------------------------------------------------
 // History
 
+/** The stored history, keeping only well-formed entries (local storage may hold anything). */
+function readHistory() {
+  const raw = readJson(STORE.history, []);
+  if (!Array.isArray(raw)) return [];
+  return raw.filter((h) => h && typeof h === 'object' && typeof h.domain === 'string' && typeof h.at === 'string')
+    .slice(0, HISTORY_MAX);
+}
+
 function renderHistory() {
   const list = $('history');
-  const history = readJson(STORE.history, []);
+  const history = readHistory();
   list.replaceChildren();
   for (const h of history.slice(0, HISTORY_MAX)) {
     const a = /** @type {HTMLAnchorElement} */ (el('a', null, h.domain));
@@ -405,7 +415,7 @@ function renderHistory() {
 /** Records a final report; returns a warning when the policy changed but the TXT id did not. */
 function remember(/** @type {any} */ report) {
   if (!report.domain || report.findings.some((/** @type {any} */ f) => f.code === 'domain.invalid')) return null;
-  const history = readJson(STORE.history, []);
+  const history = readHistory();
   const entry = historyEntry(report, new Date());
   const warning = staleIdWarning(entry, history);
   writeJson(STORE.history, [entry, ...history].slice(0, HISTORY_MAX));
@@ -447,7 +457,12 @@ async function runCheck(/** @type {string} */ typed, /** @type {{ policyText?: s
   $('progress').textContent = '';
 
   const params = new URLSearchParams({ domain });
-  if (settings.resolver !== DEFAULT_RESOLVER) params.set('resolver', settings.resolver);
+  // A shared link names the resolver only when it is a public preset or came
+  // in a link itself: a private resolver URL from the settings (a profile id)
+  // is not passed on.
+  if (settings.resolver !== DEFAULT_RESOLVER && (PRESETS.includes(settings.resolver) || settings.resolver === resolverOverride)) {
+    params.set('resolver', settings.resolver);
+  }
   history.replaceState(null, '', `?${params}#check`);
   /** @type {HTMLAnchorElement} */ ($('share')).href = `?${params}`;
 
@@ -510,7 +525,14 @@ function boot() {
   window.addEventListener('hashchange', showView);
   const params = new URLSearchParams(location.search);
   const fromUrl = params.get('resolver');
-  if (fromUrl && /^https:\/\//i.test(fromUrl)) resolverOverride = fromUrl;
+  if (fromUrl && /^https:\/\//i.test(fromUrl)) {
+    // Used for this visit, and said plainly: a resolver chooses every DNS answer the check sees.
+    resolverOverride = fromUrl;
+    const notice = $('link-resolver');
+    notice.textContent = `This link set the DNS resolver to ${hostOf(fromUrl)} for this visit; the answers it gives decide the result. `
+      + 'Your saved resolver is used again when you reload without the link, or save your settings.';
+    notice.hidden = false;
+  }
   settingsToForm(loadSettings());
   $('settings-save').addEventListener('click', () => {
     const { settings, error } = settingsFromForm();

@@ -11,6 +11,13 @@ const WEEK = 604800;
 /** @param {string} host */
 const bare = (host) => host.toLowerCase().replace(/\.$/, '');
 
+/** An LDH host name of two or more labels that is not an IPv4 address. @param {string} h */
+function isHostName(h) {
+  const labels = h.split('.');
+  return h.length <= 253 && labels.length >= 2 && !/^[0-9]+$/.test(labels[labels.length - 1])
+    && labels.every((l) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(l));
+}
+
 /** Does `pattern` (`host` or `*.suffix`) match `host`? RFC 8461 §4.1: `*` is one whole left-most label. */
 export function mxMatches(pattern, host) {
   const p = bare(pattern);
@@ -42,9 +49,16 @@ export function freshId(now) {
  */
 export function suggestedPolicy(report) {
   if (!report || report.mx_kind === 'null' || !Array.isArray(report.mx) || report.mx.length === 0) return null;
-  const hosts = report.mx.map((/** @type {any} */ m) => bare(m.host));
-  const current = report.policy && report.policy.valid ? report.policy : null;
   const notes = [];
+  // Only host names (letters, digits, hyphens; no IP address) can be mx patterns.
+  const hosts = [];
+  for (const m of report.mx) {
+    const h = bare(m.host);
+    if (isHostName(h)) hosts.push(h);
+    else notes.push(`Left out ${h}: an MX host must be a host name (letters, digits and hyphens), so fix that MX record first.`);
+  }
+  if (hosts.length === 0) return null;
+  const current = report.policy && report.policy.valid ? report.policy : null;
   const mode = current && current.mode === 'enforce' ? 'enforce' : 'testing';
   if (!current) notes.push('New policies start in testing mode: senders report failures without refusing mail.');
   else if (current.mode !== 'enforce') notes.push(`Kept in testing mode (now ${current.mode}); switch to enforce once TLS-RPT reports show no failures.`);
@@ -139,7 +153,9 @@ export function historyEntry(report, now) {
  * @returns {string | null}
  */
 export function staleIdWarning(entry, history) {
-  const previous = history.find((h) => h.domain === entry.domain && h.at !== entry.at && h.policy && h.id);
+  if (!Array.isArray(history)) return null;
+  const previous = history.find((h) => h && typeof h === 'object' && h.domain === entry.domain && typeof h.at === 'string'
+    && h.at !== entry.at && typeof h.policy === 'string' && typeof h.id === 'string');
   if (!previous || !entry.policy || !entry.id) return null;
   if (previous.policy !== entry.policy && previous.id === entry.id) {
     return `The policy file changed since your check of ${previous.at.slice(0, 10)}, but the _mta-sts id is still ${entry.id}. `

@@ -107,3 +107,18 @@ test('domainOf: an email address, a URL, mailto:, a trailing dot or a port reduc
   };
   for (const [input, want] of Object.entries(cases)) assert.equal(fx.domainOf(input), want, input);
 });
+
+test('an MX host that is not a host name is left out of the suggested policy, with a note (review finding)', () => {
+  const p = fx.suggestedPolicy(report({ mx: [{ host: 'mail_1.example.com', preference: 10 }, { host: '192.0.2.25', preference: 20 }, { host: 'mx.example.com', preference: 30 }] }));
+  assert.deepEqual(p.mx, ['mx.example.com']);
+  assert.equal(p.notes.filter((n) => n.startsWith('Left out')).length, 2);
+  assert.equal(m.lintPolicy(p.text).valid, true);
+  assert.equal(fx.suggestedPolicy(report({ mx: [{ host: '192.0.2.25', preference: 10 }] })), null);
+});
+
+test('history that is not what we wrote (local storage holds anything) never throws', () => {
+  const entry = fx.historyEntry({ domain: 'example.com', sts: { id: '1' }, policy: { source: 'fetched', text: 'a' } }, NOW);
+  for (const bad of [{}, null, 'x', [null, 1, 'a', { domain: 'example.com' }, { domain: 'example.com', at: 5, policy: 'b', id: '1' }]]) {
+    assert.equal(fx.staleIdWarning(entry, bad), null);
+  }
+});
