@@ -38,9 +38,13 @@ const CSS = `
   min-height: var(--mtasts-min-height, 6em) !important;
   --ok: var(--mtasts-ok, #1a7f37); --warn: var(--mtasts-warn, #8a5300); --bad: var(--mtasts-bad, #b3261e);
   --muted: var(--mtasts-muted, #57606a); --accent: var(--mtasts-accent, #0a58ca); --panel: var(--mtasts-panel, #f6f8fa); }
-/* A badge checks by itself: it reserves the height of its result, so nothing moves when it arrives. */
-:host([domain]) { min-height: var(--mtasts-min-height, 15.5em) !important; }
+/* A badge checks by itself, so it has a fixed height (its result scrolls inside when the width is
+   narrow): nothing on the host page moves when the result arrives. */
+:host([domain]) { height: var(--mtasts-height, 27em) !important; min-height: 0 !important; overflow: auto !important; }
 :host([compact]) { padding: 0.4em 0.6em !important; font-size: 14px !important; min-height: var(--mtasts-min-height, 3.4em) !important; }
+:host([domain][compact]) { height: var(--mtasts-height, 3.6em) !important; overflow: hidden !important; }
+:host([compact]) .verdict { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+:host([compact]) .head > p { min-width: 0; }
 :host([hidden]) { display: none !important; }
 @media (prefers-color-scheme: dark) {
   :host(:not([theme="light"])) { color: var(--mtasts-fg, #e6e9ec) !important; background: var(--mtasts-bg, #0f1419) !important;
@@ -247,7 +251,10 @@ export class MtastsCheckElement extends HTMLElement {
       if (this._running !== controller) return null;
       this._running = null;
       this.setAttribute('state', 'done');
-      result.replaceChildren(el('p', 'note', `The check could not run: ${err instanceof Error ? err.message : String(err)}`));
+      const message = err instanceof Error ? err.message : String(err);
+      result.replaceChildren(el('p', 'note', `The check could not run: ${message}`));
+      // The check ended, without a report: listeners still hear of it.
+      this.dispatchEvent(new CustomEvent('mtasts-result', { bubbles: true, composed: true, detail: { domain: target, error: message, grade: null } }));
       return null;
     }
     if (this._running !== controller) return report;
