@@ -114,6 +114,8 @@ export interface CheckDomainOptions {
   policyText?: string | Uint8Array | ArrayBuffer | ArrayBufferView;
   /** URL template containing {url} (the policy URL, percent-encoded), tried after a CORS failure. */
   relay?: string;
+  /** The whole check, ms (default 30000): reaching it stops the check like `signal` (complete: false). */
+  totalTimeoutMs?: number;
   /** MX hosts whose TLSA records are looked up (default 10). */
   tlsaCap?: number;
   /** Clock for elapsed times (default performance.now). */
@@ -123,6 +125,7 @@ export interface CheckDomainOptions {
 export declare const DEFAULT_RESOLVER: string;
 export declare const DEFAULT_DNS_TIMEOUT_MS: number;
 export declare const DEFAULT_POLICY_TIMEOUT_MS: number;
+export declare const DEFAULT_TOTAL_TIMEOUT_MS: number;
 
 export interface Mtasts {
   readonly version: string;

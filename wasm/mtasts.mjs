@@ -26,6 +26,8 @@ export const DEFAULT_RESOLVER = 'https://cloudflare-dns.com/dns-query';
 /** Per-request time limits (ms) when `timeoutMs` is not given. */
 export const DEFAULT_DNS_TIMEOUT_MS = 5000;
 export const DEFAULT_POLICY_TIMEOUT_MS = 10000;
+/** The whole check, CNAME chases and TLSA included (ms). */
+export const DEFAULT_TOTAL_TIMEOUT_MS = 30000;
 /** Largest policy body read (RFC 8461 §3.3: 64 KB); one byte more tells "too large". */
 const POLICY_MAX_BYTES = 65536;
 
@@ -158,7 +160,8 @@ async function instantiate() {
     if (typeof domain !== 'string') throw new TypeError(`checkDomain expects a domain string, got ${kindOf(domain)}`);
     if (options === null || typeof options !== 'object') throw new TypeError('checkDomain: options must be an object');
     const {
-      resolver = DEFAULT_RESOLVER, fetch = globalThis.fetch, timeoutMs, signal, onProgress,
+      resolver = DEFAULT_RESOLVER, fetch = globalThis.fetch, timeoutMs, signal: callerSignal, onProgress,
+      totalTimeoutMs = DEFAULT_TOTAL_TIMEOUT_MS,
       policyText, relay, tlsaCap = 10, now = () => performance.now(),
     } = options;
     if (typeof resolver !== 'string' || !/^https:\/\//i.test(resolver)) {
@@ -168,8 +171,11 @@ async function instantiate() {
     if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0 && Number.isFinite(timeoutMs))) {
       throw new TypeError('checkDomain: timeoutMs must be a positive number of milliseconds');
     }
-    if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean')) {
+    if (callerSignal !== undefined && (callerSignal === null || typeof callerSignal.aborted !== 'boolean')) {
       throw new TypeError('checkDomain: signal must be an AbortSignal');
+    }
+    if (!(typeof totalTimeoutMs === 'number' && totalTimeoutMs > 0)) {
+      throw new TypeError('checkDomain: totalTimeoutMs must be a positive number of milliseconds');
     }
     if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError('checkDomain: onProgress must be a function');
     if (relay !== undefined && (typeof relay !== 'string' || !relay.includes('{url}'))) {
@@ -194,8 +200,27 @@ async function instantiate() {
     };
     if (pasted) state.pasted_policy = pasted;
 
+    // One deadline for the whole check, beside the per-request ones: a chain
+    // of slow CNAME chases must not keep it running for minutes. Reaching it
+    // stops the check like the caller's signal does (complete: false).
+    const stop = new AbortController();
+    const onCallerAbort = () => stop.abort(callerSignal?.reason);
+    if (callerSignal?.aborted) stop.abort(callerSignal.reason);
+    else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    const deadline = setTimeout(() => stop.abort(new Error('the check took too long')), totalTimeoutMs);
+    const signal = stop.signal;
+    const done = () => {
+      clearTimeout(deadline);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    };
     const step = () => call(core.checkStep, state);
-    let current = step();
+    let current;
+    try {
+      current = step();
+    } catch (err) {
+      done();
+      throw err;
+    }
     /** The domain as the engine normalised it (A-labels, lower case). */
     const checked = current.report.domain;
 
@@ -261,6 +286,7 @@ async function instantiate() {
       const fail = (err) => {
         if (finished) return;
         finished = true;
+        done();
         reject(err);
       };
       const progress = (report) => {
@@ -281,6 +307,7 @@ async function instantiate() {
           current = step();
         }
         finished = true;
+        done();
         resolve(current.report);
       };
       const launch = () => {

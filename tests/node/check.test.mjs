@@ -1113,3 +1113,17 @@ describe('checkDomain: flow', () => {
     assert.deepEqual(unhandled.map(String), []);
   });
 });
+
+describe('checkDomain: the overall deadline', () => {
+  test('totalTimeoutMs stops a check whose lookups never answer: it resolves, incomplete, with check.aborted', async () => {
+    const net = makeNet({ zone: {}, everyQuery: { hang: true }, hosts: {} });
+    const t0 = performance.now();
+    const r = await m.checkDomain('slow.test', { fetch: net.fetch, timeoutMs: 60_000, totalTimeoutMs: 300 });
+    const ms = performance.now() - t0;
+    assert.ok(ms < 5000, `stopped at the deadline (${Math.round(ms)} ms)`);
+    assert.equal(r.complete, false);
+    assert.ok(r.findings.some((f) => f.code === 'check.aborted'), JSON.stringify(r.findings.map((f) => f.code)));
+    assert.equal(r.grade, null);
+    await assert.rejects(m.checkDomain('x.test', { fetch: net.fetch, totalTimeoutMs: 0 }), TypeError);
+  });
+});
