@@ -1025,7 +1025,27 @@ void runner::check_dane(const lookup& mx) {
     }
     const std::size_t n = t.records.size();
     h.tlsa = std::make_pair(n, t.ad);
+    // RFC 7672 §3.1: SMTP uses only DANE-TA(2) and DANE-EE(3); RFC 6698 §2.1:
+    // selector 0/1, matching 0 (full data), 1 (SHA-256, 32 octets), 2 (SHA-512, 64).
+    std::size_t usable = 0;
+    std::vector<std::string> bad;
+    for (const auto& rr : t.records) {
+      const auto* d = std::get_if<dns::tlsa_data>(&rr.data);
+      if (d == nullptr) continue;
+      const bool ok = (d->usage == 2 || d->usage == 3) && d->selector <= 1 &&
+                      ((d->matching == 0 && !d->data.empty()) || (d->matching == 1 && d->data.size() == 32) ||
+                       (d->matching == 2 && d->data.size() == 64));
+      if (ok) ++usable;
+      else bad.push_back(std::to_string(d->usage) + " " + std::to_string(d->selector) + " " +
+                         std::to_string(d->matching) + " (" + std::to_string(d->data.size()) + " bytes)");
+    }
+    if (!bad.empty())
+      add(c, code::dane_tlsa_unusable,
+          "_25._tcp." + h.host + " has " + plural(bad.size(), "TLSA record", "TLSA records") +
+              " that SMTP senders cannot use: " + list_names(bad, 4) +
+              (usable == 0 ? "; with no usable record, DANE does not protect this host." : "."));
     if (n == 0) without.push_back(h.host);
+    else if (t.ad && usable == 0) ++insecure;  // present and signed, but nothing a sender can use
     else if (t.ad) ++with_secure;
     else {
       ++insecure;

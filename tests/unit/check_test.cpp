@@ -430,6 +430,23 @@ const std::vector<scenario>& scenarios() {
   static const std::vector<scenario> rows = [] {
     std::vector<scenario> t;
     // --- the grades -------------------------------------------------------
+    t.push_back({"signed TLSA that SMTP cannot use (PKIX-EE, a short SHA-256): no A+, and said",
+                 [](world& w) {
+                   with_dane(w);
+                   w.z["_25._tcp.mx1.example.com"].tlsa = {tlsa_rr{1, 1, 1, std::vector<std::uint8_t>(32, 1)},
+                                                            tlsa_rr{3, 1, 1, std::vector<std::uint8_t>(31, 1)}};
+                 },
+                 "A", "none", true, S{{"dane", "warn"}}, {"dane.tlsa.unusable"},
+                 [](const outcome& o) {
+                   CHECK(contains(finding_of(o.rep, "dane.tlsa.unusable")->message, "mx1.example.com"));
+                   CHECK(contains(finding_of(o.rep, "dane.tlsa.unusable")->message, "31 bytes"));
+                 }});
+    t.push_back({"one usable TLSA record beside an unusable one still counts: A+ is kept from by the warning only",
+                 [](world& w) {
+                   with_dane(w);
+                   w.z["_25._tcp.mx1.example.com"].tlsa = {tlsa_rr{}, tlsa_rr{0, 0, 0, std::vector<std::uint8_t>(10, 1)}};
+                 },
+                 "A", "none", true, S{{"dane", "warn"}}, {"dane.tlsa.unusable"}, nullptr});
     t.push_back({"A+: enforce, everything valid, secure TLSA on every MX host", with_dane, "A+", "none", true,
                  S{{"sts", "pass"}, {"policy_fetch", "pass"}, {"policy", "pass"}, {"mx", "pass"}, {"tlsrpt", "pass"}, {"dane", "pass"}},
                  {},
