@@ -29,6 +29,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { makeNet, buildQuery, parseMessage, base64urlEncode, RCODE } from '../support/fake-net.mjs';
 import { makePki } from './support/pki.mjs';
 import { startWorld } from './support/world.mjs';
+import { policyText, siteWorld } from './support/site.mjs';
 import { launch, serveDist, collect } from './support/browser.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -39,25 +40,13 @@ const TIMEOUT_MS = 3000;
 // ---------------------------------------------------------------------------
 // Scenarios: one domain each, so no answer can leak from one test into another.
 
-const policyText = (d, { mode = 'enforce', maxAge = 1209600 } = {}) =>
-  ['version: STSv1', `mode: ${mode}`, `mx: mx1.${d}`, `mx: *.mx.${d}`, `max_age: ${maxAge}`, ''].join('\n');
-
 /**
  * A domain that earns an A unless `host` / `names` break it. Returns the
  * scenario for the world server ({ zone, hosts } by hostname) and for
  * fake-net ({ zone, hosts } by URL).
  */
-function site(d, { host = {}, names = {}, hosts = {} } = {}) {
-  const zone = {
-    [d]: { A: ['192.0.2.1'], MX: [[10, `mx1.${d}`], [20, `a.mx.${d}`]] },
-    [`_mta-sts.${d}`]: { TXT: [['v=STSv1; id=20240501T120000']] },
-    [`_smtp._tls.${d}`]: { TXT: [[`v=TLSRPTv1; rua=mailto:tlsrpt@${d}`]] },
-    [`mta-sts.${d}`]: { A: ['192.0.2.10'], AAAA: ['2001:db8::10'] },
-    [`mx1.${d}`]: { A: ['192.0.2.25'] },
-    [`a.mx.${d}`]: { A: ['192.0.2.26'] },
-  };
-  for (const [k, v] of Object.entries(names)) { if (v === null) delete zone[k]; else zone[k] = v; }
-  const byHost = { [`mta-sts.${d}`]: { status: 200, contentType: 'text/plain', body: policyText(d), ...host }, ...hosts };
+function site(d, options = {}) {
+  const { zone, hosts: byHost } = siteWorld(d, options);
   const byUrl = {};
   for (const [h, b] of Object.entries(byHost)) {
     const { cert, ...rest } = b;

@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makePki } from './support/pki.mjs';
 import { startWorld } from './support/world.mjs';
+import { policyText, siteWorld } from './support/site.mjs';
 import { launch, serveDist, collect } from './support/browser.mjs';
 import { relayServer } from '../../tools/relay/server.mjs';
 import { handle } from '../../tools/relay/relay.mjs';
@@ -36,23 +37,9 @@ const axeSource = () => (axeText ||= `${readFileSync(AXE, 'utf8')}\n;void 0;`);
 // ---------------------------------------------------------------------------
 // Scenarios
 
-const policyText = (d, { mode = 'enforce', maxAge = 1209600, mx = [`mx1.${d}`, `*.mx.${d}`] } = {}) =>
-  ['version: STSv1', `mode: ${mode}`, ...mx.map((m) => `mx: ${m}`), `max_age: ${maxAge}`, ''].join('\n');
-
 /** A domain that earns an A unless `host` / `names` / `hosts` break it; the world scenario for it. */
-function site(d, { host = {}, names = {}, hosts = {}, noHost = false } = {}) {
-  const zone = {
-    [d]: { A: ['192.0.2.1'], MX: [[10, `mx1.${d}`], [20, `a.mx.${d}`]] },
-    [`_mta-sts.${d}`]: { TXT: [['v=STSv1; id=20240501T120000']] },
-    [`_smtp._tls.${d}`]: { TXT: [[`v=TLSRPTv1; rua=mailto:tlsrpt@${d}`]] },
-    [`mta-sts.${d}`]: { A: ['192.0.2.10'], AAAA: ['2001:db8::10'] },
-    [`mx1.${d}`]: { A: ['192.0.2.25'] },
-    [`a.mx.${d}`]: { A: ['192.0.2.26'] },
-  };
-  for (const [k, v] of Object.entries(names)) { if (v === null) delete zone[k]; else zone[k] = v; }
-  const byHost = noHost ? { ...hosts }
-    : { [`mta-sts.${d}`]: { status: 200, contentType: 'text/plain', body: policyText(d), ...host }, ...hosts };
-  return { domain: d, world: { zone, hosts: byHost } };
+function site(d, options = {}) {
+  return { domain: d, world: siteWorld(d, options) };
 }
 
 const XSS_IMG = '<img src=x onerror=window.__pwned=1>';

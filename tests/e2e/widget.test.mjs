@@ -32,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { makePki } from './support/pki.mjs';
 import { startWorld } from './support/world.mjs';
+import { policyText, siteWorld } from './support/site.mjs';
 import { launch, serveDist, collect } from './support/browser.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -42,22 +43,8 @@ const VERBOSE = !!process.env.MTASTS_E2E_VERBOSE;
 // ---------------------------------------------------------------------------
 // The simulated internet: every domain in one zone (one scenario for the whole file).
 
-const policyText = (d, { mode = 'enforce', maxAge = 1209600, mx = [`mx1.${d}`, `*.mx.${d}`] } = {}) =>
-  ['version: STSv1', `mode: ${mode}`, ...mx.map((m) => `mx: ${m}`), `max_age: ${maxAge}`, ''].join('\n');
-
 /** A domain that earns an A unless `host` / `names` break it. */
-function site(d, { host = {}, names = {} } = {}) {
-  const zone = {
-    [d]: { A: ['192.0.2.1'], MX: [[10, `mx1.${d}`], [20, `a.mx.${d}`]] },
-    [`_mta-sts.${d}`]: { TXT: [['v=STSv1; id=20240501T120000']] },
-    [`_smtp._tls.${d}`]: { TXT: [[`v=TLSRPTv1; rua=mailto:tlsrpt@${d}`]] },
-    [`mta-sts.${d}`]: { A: ['192.0.2.10'], AAAA: ['2001:db8::10'] },
-    [`mx1.${d}`]: { A: ['192.0.2.25'] },
-    [`a.mx.${d}`]: { A: ['192.0.2.26'] },
-  };
-  for (const [k, v] of Object.entries(names)) { if (v === null) delete zone[k]; else zone[k] = v; }
-  return { zone, hosts: { [`mta-sts.${d}`]: { status: 200, contentType: 'text/plain', body: policyText(d), ...host } } };
-}
+const site = (d, options = {}) => siteWorld(d, options);
 
 const XSS = '<img src=x onerror=window.__pwned=1>';
 const XSS_SCRIPT = '<script>window.__pwned=1</script>';
