@@ -7,13 +7,12 @@
 // Screenshots go to tests/e2e/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { serveDist } from './support/browser.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const dist = path.resolve(process.env.MTASTS_DIST || path.join(repo, 'dist'));
@@ -24,23 +23,12 @@ const TIMEOUT = { timeout: 60_000 };
 const GOOD_POLICY = 'version: STSv1\nmode: enforce\nmx: mail.example.com\nmx: *.mx.example.net\nmax_age: 604800\n';
 const ENFORCE_POLICY = 'version: STSv1\nmode: Enforce\nmx: mail.example.com\nmax_age: 604800\n';
 
-/** @type {import('node:child_process').ChildProcess} */
+/** @type {Awaited<ReturnType<typeof serveDist>>} */
 let server;
 /** @type {import('playwright-core').Browser} */
 let browser;
 let base = '';
 let port = 0;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port: p } = /** @type {import('node:net').AddressInfo} */ (probe.address());
-      probe.close(() => resolve(p));
-    });
-  });
-}
 
 before(async () => {
   for (const file of ['index.html', 'app.js', 'style.css', 'mtasts.mjs']) {
@@ -49,23 +37,8 @@ before(async () => {
     }
   }
   if (!existsSync(executablePath)) throw new Error(`${executablePath} is missing: apt-get install -y --no-install-recommends chromium`);
-  port = await freePort();
-  server = spawn(process.execPath, [path.join(repo, 'tools/serve.mjs'), dist, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  server.stderr?.on('data', (d) => { stderr += d; });
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve.mjs did not start: ${stderr}`)), 10_000);
-    let out = '';
-    server.stdout?.on('data', (d) => {
-      out += d;
-      if (out.includes(`at http://localhost:${port}/`)) {
-        clearTimeout(timer);
-        resolve(undefined);
-      }
-    });
-    server.once('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${stderr}`)));
-  });
-  base = `http://127.0.0.1:${port}/`;
+  server = await serveDist(dist);
+  ({ base, port } = server);
   browser = await chromium.launch({
     executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -75,11 +48,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
-    server.kill('SIGTERM');
-    assert.deepEqual(await exited, { code: 0, signal: null }, 'serve.mjs exits 0 on SIGTERM');
-  }
+  if (server) assert.deepEqual(await server.close(), { code: 0, signal: null }, 'serve.mjs exits 0 on SIGTERM');
 });
 
 /**

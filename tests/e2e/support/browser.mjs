@@ -142,11 +142,12 @@ export async function serveDist(dir) {
   const base = `http://127.0.0.1:${port}/`;
   return {
     base, origin: new URL(base).origin, port,
+    /** Stops serve.mjs; resolves to how it exited ({ code, signal }), null if it had already. */
     async close() {
-      if (server.exitCode !== null || server.signalCode !== null) return;
-      const exited = new Promise((resolve) => server.once('exit', resolve));
+      if (server.exitCode !== null || server.signalCode !== null) return null;
+      const exited = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
       server.kill('SIGTERM');
-      await exited;
+      return exited;
     },
   };
 }
