@@ -9,7 +9,9 @@
  * layer turns into an Error.
  */
 #include <emscripten/bind.h>
+#include <emscripten/heap.h>
 #include <emscripten/val.h>
+#include <malloc.h>
 
 #include <stdexcept>
 #include <string>
@@ -135,6 +137,8 @@ emscripten::val check_step(const emscripten::val& st) {
     if (field_present(st, "pasted_policy")) o.pasted_policy = field_string(st, "pasted_policy");
     o.tlsa_cap = static_cast<std::size_t>(field_number(st, "tlsa_cap", 10));
     o.aborted = field_flag(st, "aborted");
+    o.deadline = field_flag(st, "deadline");
+    o.total_timeout_ms = field_number(st, "total_timeout_ms", o.total_timeout_ms);
     o.dns_timeout_ms = field_number(st, "dns_timeout_ms", o.dns_timeout_ms);
     o.policy_timeout_ms = field_number(st, "policy_timeout_ms", o.policy_timeout_ms);
     std::vector<chk::observation> observations;
@@ -150,6 +154,15 @@ emscripten::val check_step(const emscripten::val& st) {
 bool mx_matches(const std::string& pattern, const std::string& host) { return mtasts::mx_matches(pattern, host); }
 std::string version() { return mtasts::version(); }
 
+/** The wasm heap: its size (it only grows) and the bytes malloc has handed out and not had back. */
+emscripten::val memory_stats() {
+  const struct mallinfo mi = mallinfo();
+  emscripten::val o = emscripten::val::object();
+  o.set("heapBytes", static_cast<double>(emscripten_get_heap_size()));
+  o.set("inUseBytes", static_cast<double>(mi.uordblks));
+  return o;
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(mtasts) {
@@ -161,4 +174,5 @@ EMSCRIPTEN_BINDINGS(mtasts) {
   emscripten::function("checkStep", &check_step);
   emscripten::function("mxMatches", &mx_matches);
   emscripten::function("version", &version);
+  emscripten::function("memoryStats", &memory_stats);
 }

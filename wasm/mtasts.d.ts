@@ -143,6 +143,11 @@ export interface Mtasts {
    * in the report); throws TypeError for bad arguments.
    */
   checkDomain(domain: string, options?: CheckDomainOptions): Promise<DomainReport>;
+  /**
+   * The WebAssembly heap: its size in bytes (it grows and never shrinks) and
+   * the bytes currently allocated by the core. For leak tests and diagnostics.
+   */
+  memoryUsage(): { heapBytes: number; inUseBytes: number };
 }
 
 /** Instantiates the module once; later calls return the same object. */

@@ -10,6 +10,7 @@
  *   m.mxMatches(pattern, host)           // boolean
  *   await m.checkDomain(domain, options) // the live check: { grade, checks, findings, ... }
  *   m.version                            // "0.1.0"
+ *   m.memoryUsage()                      // { heapBytes, inUseBytes } of the wasm heap
  *
  * One artifact for browsers and Node 20: in a browser the .wasm is fetched
  * from next to this file (import.meta.url); in Node it is read from disk and
@@ -196,6 +197,7 @@ async function instantiate() {
       dns_timeout_ms: dnsTimeout,
       policy_timeout_ms: policyTimeout,
       aborted: false,
+      total_timeout_ms: totalTimeoutMs,
       observations: [],
     };
     if (pasted) state.pasted_policy = pasted;
@@ -207,7 +209,11 @@ async function instantiate() {
     const onCallerAbort = () => stop.abort(callerSignal?.reason);
     if (callerSignal?.aborted) stop.abort(callerSignal.reason);
     else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-    const deadline = setTimeout(() => stop.abort(new Error('the check took too long')), totalTimeoutMs);
+    const deadline = setTimeout(() => {
+      // The engine says "check.deadline" rather than "check.aborted" for this stop.
+      state.deadline = true;
+      stop.abort(new Error('the check took too long'));
+    }, totalTimeoutMs);
     const signal = stop.signal;
     const done = () => {
       clearTimeout(deadline);
@@ -234,7 +240,10 @@ async function instantiate() {
           obs = { kind: 'network-error', message: describe(err), elapsedMs: 0 };
         }
         const out = { kind: obs.kind, elapsed_ms: obs.elapsedMs };
-        if (obs.kind === 'answer') out.bytes = obs.bytes;
+        if (obs.kind === 'answer') {
+          out.bytes = obs.bytes;
+          if (obs.truncated) out.truncated = true;
+        }
         if (obs.kind === 'http-error') {
           out.status = obs.status;
           if (obs.contentType != null) out.content_type = obs.contentType;
@@ -357,6 +366,9 @@ async function instantiate() {
         throw new TypeError(`mxMatches expects two strings, got ${kindOf(pattern)} and ${kindOf(host)}`);
       }
       return core.mxMatches(pattern, host);
+    },
+    memoryUsage() {
+      return core.memoryStats();
     },
   });
 }

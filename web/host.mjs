@@ -28,7 +28,7 @@ const DETAIL_BYTES = 1024;
  */
 
 /**
- * @typedef {{ kind: 'answer', status: 200, bytes: Uint8Array, contentType: string, elapsedMs: number }
+ * @typedef {{ kind: 'answer', status: 200, bytes: Uint8Array, contentType: string, elapsedMs: number, truncated?: true }
  *   | { kind: 'http-error', status: number, contentType: string | null, detail?: string, elapsedMs: number }
  *   | { kind: 'timeout', elapsedMs: number }
  *   | { kind: 'aborted', elapsedMs: number }
@@ -300,9 +300,11 @@ export async function dohQuery(resolverUrl, wire, {
         return failed(err);
       }
       if (read.over) {
+        // Larger than any DNS message (RFC 1035 §4.2.2): reading stopped there;
+        // the engine reports dns.query.too_large without decoding it.
         return {
-          kind: 'http-error', status, contentType,
-          detail: 'answer larger than a DNS message can be', elapsedMs: elapsed(),
+          kind: 'answer', status: 200, bytes: read.bytes.subarray(0, MAX_DNS_MESSAGE), truncated: true,
+          contentType: /** @type {string} */ (contentType), elapsedMs: elapsed(),
         };
       }
       return { kind: 'answer', status: 200, bytes: read.bytes, contentType: /** @type {string} */ (contentType), elapsedMs: elapsed() };

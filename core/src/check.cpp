@@ -46,8 +46,9 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
 }
 
 std::string seconds_text(double ms) {
-  const auto s = static_cast<long long>(ms / 1000.0 + 0.5);
-  return std::to_string(s) + " s";
+  const auto tenths = static_cast<long long>(ms / 100.0 + 0.5);  // 300 ms: "0.3 s", not "0 s"
+  if (tenths % 10 == 0 || tenths >= 100) return std::to_string((tenths + 5) / 10) + " s";
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
 }
 
 std::string list_names(const std::vector<std::string>& names, std::size_t max = 5) {
@@ -84,6 +85,9 @@ bool unobserved_code(code c) {
     case code::policy_fetch_timeout:
     case code::check_aborted:
     case code::policy_fetch_failed:
+    case code::dns_query_too_large:
+    case code::check_deadline:
+    case code::mx_hosts_capped:
       return true;
     default:
       return false;
@@ -239,6 +243,13 @@ class runner {
 
   lookup resolve(const std::string& name, rr_type type);
   finding failure_of(const observation& o, const std::string& what) const;
+  /** Why something was not observed when the host stopped the check: its signal, or the overall deadline. */
+  finding stopped(const std::string& before) const {
+    if (opt_.deadline)
+      return finding{code::check_deadline, "The check reached its overall limit of " +
+                                               seconds_text(opt_.total_timeout_ms) + " before " + before + "."};
+    return finding{code::check_aborted, "The check was stopped before " + before + "."};
+  }
 
   void check_sts(const lookup& l);
   void check_policy_fetch(const lookup& a, const lookup& aaaa);
@@ -298,6 +309,7 @@ class runner {
   bool policy_pending_ = false;
   bool mx_null_ = false;
   bool mx_known_ = false;
+  std::size_t mx_total_ = 0;  // MX hosts published (rep_.mx keeps the first max_mx_hosts)
 };
 
 lookup runner::resolve(const std::string& name, rr_type type) {
@@ -321,13 +333,21 @@ lookup runner::resolve(const std::string& name, rr_type type) {
     if (o == nullptr) {
       if (opt_.aborted) {
         out.st = lookup::state::failed;
-        out.failure = finding{code::check_aborted, "The check was stopped before the answer to " + what + " arrived."};
+        out.failure = stopped("the answer to " + what + " arrived");
       }
       return out;
     }
     if (o->kind != observation_kind::answer) {
       out.st = lookup::state::failed;
       out.failure = failure_of(*o, what);
+      return out;
+    }
+    if (o->truncated) {
+      // The host stopped reading at the largest size a DNS message can have.
+      out.st = lookup::state::failed;
+      out.failure = finding{code::dns_query_too_large,
+                            "The resolver's answer to " + what + " is larger than 65,535 bytes, the most a DNS message "
+                            "can hold (RFC 1035 §4.2.2, RFC 8484 §6); it was not read, so nothing is known about this name."};
       return out;
     }
     auto decoded = dns::decode(reinterpret_cast<const std::uint8_t*>(o->bytes.data()), o->bytes.size());
@@ -420,7 +440,7 @@ finding runner::failure_of(const observation& o, const std::string& what) const 
       return finding{code::dns_query_timeout, "The resolver did not answer the query for " + what + " within " +
                                                   seconds_text(opt_.dns_timeout_ms) + "."};
     case observation_kind::aborted:
-      return finding{code::check_aborted, "The check was stopped before the answer to " + what + " arrived."};
+      return stopped("the answer to " + what + " arrived");
     case observation_kind::network_error:
       return finding{code::dns_query_failed, "The resolver could not be reached for " + what +
                                                  (o.message.empty() ? std::string() : " (" + quote(o.message, 120) + ")") +
@@ -587,7 +607,7 @@ void runner::check_policy_fetch(const lookup& a, const lookup& aaaa) {
   };
   if (o == nullptr) {
     if (opt_.aborted) {
-      add(c, code::check_aborted, "The check was stopped before " + url + " answered.");
+      c.findings.push_back(stopped(url + " answered"));
       c.status = status::unknown;
       c.summary = "Stopped before the policy host answered.";
       policy_unknown_ = true;
@@ -697,7 +717,7 @@ void runner::check_policy_fetch(const lookup& a, const lookup& aaaa) {
       }
       return;
     case observation_kind::aborted:
-      add(c, code::check_aborted, "The check was stopped before " + url + " answered.");
+      c.findings.push_back(stopped(url + " answered"));
       c.status = status::unknown;
       c.summary = "Stopped before the policy host answered.";
       policy_unknown_ = true;
@@ -705,7 +725,7 @@ void runner::check_policy_fetch(const lookup& a, const lookup& aaaa) {
     case observation_kind::unreachable: {
       if (!a.settled() || !aaaa.settled()) {
         if (opt_.aborted) {
-          add(c, code::check_aborted, "The check was stopped before the address of " + host + " was known.");
+          c.findings.push_back(stopped("the address of " + host + " was known"));
           c.status = status::unknown;
           policy_unknown_ = true;
           return;
@@ -855,8 +875,18 @@ void runner::check_mx(const lookup& l) {
       add(c, code::mx_null, domain_ + " publishes a null MX (0 .) beside other MX records, which RFC 7505 forbids; "
                                       "senders ignore the null MX and use the others.");
     rep_.mx_kind = "records";
+    mx_total_ = hosts.size();
+    if (hosts.size() > max_mx_hosts) {
+      // Past the limit nothing is evaluated, so nothing is claimed (docs/LIMITS.md).
+      add(c, code::mx_hosts_capped,
+          domain_ + " publishes " + std::to_string(hosts.size()) + " MX hosts; the check evaluates the first " +
+              std::to_string(max_mx_hosts) + " by preference (up to " + hosts[max_mx_hosts - 1].host +
+              ") and says nothing about the other " + std::to_string(hosts.size() - max_mx_hosts) + ".");
+      hosts.resize(max_mx_hosts);
+    }
     rep_.mx = std::move(hosts);
   }
+  if (mx_total_ == 0) mx_total_ = rep_.mx.size();
 
   if (!lint_ || !lint_->policy) {
     facts_.mx_covered = tri::unknown;
@@ -891,8 +921,15 @@ void runner::check_mx(const lookup& l) {
     else if (pol.mode == policy_mode::testing)
       add(c, code::mx_not_covered_testing, msg + ": in enforce mode senders would refuse to deliver to it.");
   }
-  facts_.mx_covered = uncovered == 0 ? tri::yes : tri::no;
+  const bool capped = mx_total_ > rep_.mx.size();
+  facts_.mx_covered = uncovered > 0 ? tri::no : (capped ? tri::unknown : tri::yes);
   c.status = from_findings(c, pol.mode == policy_mode::none ? status::info : status::pass);
+  if (capped && uncovered == 0) {
+    c.status = status::unknown;
+    c.summary = "The first " + plural(rep_.mx.size(), "MX host", "MX hosts") + " of " + std::to_string(mx_total_) +
+                " match the policy; the rest were not evaluated.";
+    return;
+  }
   c.summary = uncovered == 0 ? "Every MX host (" + list_names([&] {
                 std::vector<std::string> n;
                 for (const auto& h : rep_.mx) n.push_back(h.host);
@@ -1054,10 +1091,10 @@ void runner::check_dane(const lookup& mx) {
               ", but the answer is not DNSSEC-validated (AD bit clear), so DANE senders ignore them.");
     }
   }
-  if (rep_.mx.size() > cap)
+  if (mx_total_ > cap)
     add(c, code::dane_tlsa_capped,
-        "TLSA records were looked up for the first " + std::to_string(cap) + " of " +
-            std::to_string(rep_.mx.size()) + " MX hosts only.");
+        "TLSA records were looked up for the first " + std::to_string(std::min(cap, rep_.mx.size())) + " of " +
+            std::to_string(mx_total_) + " MX hosts only.");
   if (!without.empty())
     add(c, code::dane_tlsa_missing,
         "No TLSA records at _25._tcp. for " + list_names(without) + ": senders can use MTA-STS but not DANE there.");
@@ -1068,7 +1105,7 @@ void runner::check_dane(const lookup& mx) {
     facts_.dane_all = tri::unknown;
     return;
   }
-  if (with_secure == rep_.mx.size()) facts_.dane_all = tri::yes;
+  if (with_secure == mx_total_) facts_.dane_all = tri::yes;
   else if (!without.empty() || insecure > 0) facts_.dane_all = tri::no;
   else facts_.dane_all = tri::unknown;
   if (failed > 0) {
@@ -1076,19 +1113,19 @@ void runner::check_dane(const lookup& mx) {
     c.summary = "Some TLSA lookups failed.";
     return;
   }
-  if (looked < rep_.mx.size()) {
+  if (looked < mx_total_) {
     // Hosts past the cap were not looked up: say so, and claim nothing about them.
     c.status = facts_.dane_all == tri::unknown ? status::unknown : from_findings(c, status::info);
     c.summary = looked == 0 ? "TLSA records were not looked up (the cap is 0)."
                             : "TLSA looked up for the first " + std::to_string(looked) + " of " +
-                                  plural(rep_.mx.size(), "MX host", "MX hosts") + ": " + std::to_string(with_secure) +
+                                  plural(mx_total_, "MX host", "MX hosts") + ": " + std::to_string(with_secure) +
                                   " with DNSSEC-validated records; the rest were not looked up.";
-  } else if (with_secure == looked && looked == rep_.mx.size()) {
+  } else if (with_secure == looked && looked == mx_total_) {
     c.status = from_findings(c, status::pass);
     c.summary = "Every MX host has DNSSEC-validated TLSA records (DANE).";
   } else if (with_secure > 0 || insecure > 0) {
     c.status = status::warn;
-    c.summary = std::to_string(with_secure) + " of " + plural(rep_.mx.size(), "MX host", "MX hosts") +
+    c.summary = std::to_string(with_secure) + " of " + plural(mx_total_, "MX host", "MX hosts") +
                 " have DNSSEC-validated TLSA records.";
   } else {
     c.status = status::info;
@@ -1107,9 +1144,8 @@ void runner::finish() {
     }
   }
   if (opt_.aborted && !rep_.pending.empty()) {
-    rep_.domain_findings.push_back(finding{code::check_aborted, "The check was stopped before " +
-                                                                    plural(rep_.pending.size(), "request", "requests") +
-                                                                    " had answered; the report is partial."});
+    rep_.domain_findings.push_back(
+        stopped(plural(rep_.pending.size(), "request", "requests") + " had answered; the report is partial"));
     rep_.pending.clear();
   }
   // The domain's own warnings (not the check's) decide "no warnings" for A+.
@@ -1136,7 +1172,7 @@ void runner::finish() {
   for (const auto& ch : rep_.checks)
     if (ch.status == status::pending || ch.status == status::unknown) settled = false;
   for (const auto& f : rep_.domain_findings)
-    if (f.code == code::check_aborted) settled = false;
+    if (f.code == code::check_aborted || f.code == code::check_deadline) settled = false;
   // A grade left open for lack of observation is never a complete report.
   rep_.complete = settled && !rep_.grade_range;
   rep_.sts_ad = rep_.sts ? std::optional<bool>(rep_.sts->ad) : std::nullopt;

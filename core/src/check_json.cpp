@@ -71,6 +71,8 @@ std::string step_json(std::string_view state_json) noexcept {
     }
     o.tlsa_cap = get_or<std::size_t>(in, "tlsa_cap", o.tlsa_cap);
     o.aborted = get_or<bool>(in, "aborted", false);
+    o.deadline = get_or<bool>(in, "deadline", false);
+    o.total_timeout_ms = get_or<double>(in, "total_timeout_ms", o.total_timeout_ms);
     o.dns_timeout_ms = get_or<double>(in, "dns_timeout_ms", o.dns_timeout_ms);
     o.policy_timeout_ms = get_or<double>(in, "policy_timeout_ms", o.policy_timeout_ms);
     std::vector<observation> observations;

@@ -145,13 +145,14 @@ describe('dohQuery', () => {
     assert.equal(obs.bytes, undefined);
   });
 
-  test('oversized dns-message body → http-error, stream cancelled', async () => {
+  test('oversized dns-message body → answer marked truncated at 65,535 bytes, stream cancelled', async () => {
     const { stream, state } = chunkedStream({ chunkSize: 16384 });
     const f = fakeFetch(() => new Response(stream, { headers: { 'content-type': 'application/dns-message' } }));
     const obs = await dohQuery('https://doh.test/dns-query', DNS_QUERY, { fetch: f });
-    assert.equal(obs.kind, 'http-error');
+    assert.equal(obs.kind, 'answer');
     assert.equal(obs.status, 200);
-    assert.equal(obs.detail, 'answer larger than a DNS message can be');
+    assert.equal(obs.truncated, true);
+    assert.equal(obs.bytes.length, 65535);
     assert.ok(state.pulls <= 6, `pulled ${state.pulls} chunks`);
     await new Promise((r) => setImmediate(r));
     assert.equal(state.cancelled, true);

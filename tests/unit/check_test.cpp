@@ -745,6 +745,13 @@ const std::vector<scenario>& scenarios() {
         {"response with another ID", [](node& n) { n.wrong_id = true; }, "dns.query.malformed", "does not answer"},
         {"response to another question", [](node& n) { n.wrong_question = true; }, "dns.query.malformed", "does not answer"},
         {"TC set", [](node& n) { n.tc = true; }, "dns.query.malformed", "TC"},
+        {"answer over 65,535 bytes (the host stopped reading)",
+         [](node& n) {
+           n.failure = dns_failure(observation_kind::answer, 200);
+           n.failure->bytes = std::string(65535, '\xff');
+           n.failure->truncated = true;
+         },
+         "dns.query.too_large", "larger than 65,535 bytes"},
     };
     for (const auto& f : failures) {
       auto set = f.set;
@@ -994,6 +1001,49 @@ const std::vector<scenario>& scenarios() {
                    CHECK_FALSE(o.rep.mx[2].tlsa.has_value());
                    for (const auto& r : o.requests) CHECK(r.id != "dns:TLSA:_25._tcp.mx3.example.com");
                  }});
+    // The MX limit (docs/LIMITS.md): 150 hosts, the first 100 by preference evaluated.
+    auto many_mx = [](world& w, std::size_t n) {
+      w.z["example.com"].mx.clear();
+      for (std::size_t i = n; i-- > 0;)  // published in reverse: the report sorts by preference
+        w.z["example.com"].mx.push_back({static_cast<std::uint16_t>(i), "mx" + std::to_string(i) + ".example.com"});
+    };
+    t.push_back({"150 MX hosts, all matching: the first 100 are evaluated, coverage of the rest is not claimed",
+                 [many_mx](world& w) {
+                   many_mx(w, 150);
+                   w.policy = policy_response("version: STSv1\nmode: enforce\nmx: *.example.com\nmax_age: 604800\n");
+                 },
+                 "null", "F..A", false, S{{"mx", "unknown"}},
+                 {"mx.hosts.capped", "dane.tlsa.capped", "dane.tlsa.missing", "dnssec.not_validated", "policy.mx.wildcard"},
+                 [](const outcome& o) {
+                   CHECK(o.rep.mx.size() == check::max_mx_hosts);
+                   CHECK(o.rep.mx.front().host == "mx0.example.com");
+                   CHECK(o.rep.mx.back().host == "mx99.example.com");
+                   const auto* f = finding_of(o.rep, "mx.hosts.capped");
+                   REQUIRE(f);
+                   CHECK_MESSAGE(contains(f->message, "publishes 150 MX hosts"), f->message);
+                   CHECK_MESSAGE(contains(f->message, "other 50"), f->message);
+                   const auto* d = finding_of(o.rep, "dane.tlsa.capped");
+                   REQUIRE(d);
+                   CHECK_MESSAGE(contains(d->message, "first 10 of 150"), d->message);
+                 }});
+    t.push_back({"150 MX hosts, one of the first 100 not covered: F, whatever the rest",
+                 [many_mx](world& w) {
+                   many_mx(w, 150);
+                   w.z["example.com"].mx.push_back({5, "stray.example.net"});
+                   w.policy = policy_response("version: STSv1\nmode: enforce\nmx: *.example.com\nmax_age: 604800\n");
+                 },
+                 "F", "none", true, S{{"mx", "fail"}},
+                 {"mx.hosts.capped", "mx.not_covered", "dane.tlsa.capped", "dane.tlsa.missing", "dnssec.not_validated",
+                  "policy.mx.wildcard"},
+                 nullptr});
+    t.push_back({"exactly 100 MX hosts: no limit reached",
+                 [many_mx](world& w) {
+                   many_mx(w, 100);
+                   w.policy = policy_response("version: STSv1\nmode: enforce\nmx: *.example.com\nmax_age: 604800\n");
+                 },
+                 "A", "none", true, S{{"mx", "pass"}},
+                 {"dane.tlsa.capped", "dane.tlsa.missing", "dnssec.not_validated", "policy.mx.wildcard"},
+                 [](const outcome& o) { CHECK(o.rep.mx.size() == 100); }});
     t.push_back({"more MX hosts than tlsa_cap, the first ones secure: no grade between A and A+",
                  [](world& w) {
                    with_dane(w);
@@ -1279,6 +1329,7 @@ const std::set<std::string>& check_asserted_codes() {
     for (const auto& s : scenarios()) out.insert(s.codes.begin(), s.codes.end());
     out.insert("domain.invalid");
     out.insert("check.aborted");
+    out.insert("check.deadline");
     return out;
   }();
   return codes;
@@ -1513,6 +1564,28 @@ TEST_SUITE("check") {
     CHECK(r.pending.empty());
     CHECK_FALSE(r.grade.has_value());
     for (const auto& ch : r.checks) CHECK(ch.status != check::status::pending);
+  }
+
+  TEST_CASE("check: stopped by the overall deadline: check.deadline, not check.aborted") {
+    world w = example();
+    w.opt.aborted = true;
+    w.opt.deadline = true;
+    w.opt.total_timeout_ms = 30000;
+    check::domain_check c(w.opt);
+    for (const auto& r : std::vector<check::request>(c.requests()))
+      if (r.id == "dns:MX:example.com") c.observe(answer(w, r));
+    const auto& r = c.result();
+    INFO(describe(r));
+    CHECK(codes_of(r).count("check.aborted") == 0);
+    REQUIRE(finding_of(r, "check.deadline"));
+    CHECK(contains(finding_of(r, "check.deadline")->message, "overall limit of 30 s"));
+    bool on_domain = false;
+    for (const auto& f : r.domain_findings) on_domain = on_domain || f.code == mtasts::code::check_deadline;
+    CHECK(on_domain);
+    CHECK(check_of(r, "mx")->status != check::status::pending);
+    CHECK_FALSE(r.complete);
+    CHECK(r.pending.empty());
+    CHECK_FALSE(r.grade.has_value());
   }
 
   TEST_CASE("check: aborted after some answers keeps what was observed") {

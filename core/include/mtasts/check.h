@@ -94,8 +94,14 @@ struct options {
   std::size_t tlsa_cap = 10;  ///< MX hosts whose TLSA records are looked up
   /** The host stopped the check (AbortSignal): what was not observed is aborted, not pending. */
   bool aborted = false;
+  /** With `aborted`: it was the check's overall deadline (check.deadline rather than check.aborted). */
+  bool deadline = false;
+  double total_timeout_ms = 30000;  ///< that deadline, for the wording
   double dns_timeout_ms = 5000, policy_timeout_ms = 10000;  ///< for the wording of timeouts
 };
+
+/** MX hosts evaluated (by preference); past it, mx.hosts.capped and nothing claimed (docs/LIMITS.md). */
+inline constexpr std::size_t max_mx_hosts = 100;
 
 enum class status : std::uint8_t { pass, warn, fail, info, unknown, pending };
 using check_status = status;
