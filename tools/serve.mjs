@@ -36,6 +36,14 @@ const CSP = [
   "form-action 'self'",
   "frame-ancestors 'none'",
   "object-src 'none'",
+  // Trusted Types: the DOM XSS sinks (innerHTML, document.write, script.src, eval, a javascript: URL, an on*
+  // attribute set from script...) refuse plain strings, and 'none' lets no policy make the typed values they
+  // would take, so no sink can be used at all: the page and the widget put every string into the DOM as text.
+  // Enforced by Chromium-based browsers (83+), Safari 26+ and Firefox 148+; older browsers ignore the two
+  // directives and the page works the same. web/index.html and web/widget.html carry the same two in their
+  // <meta> CSP, for hosts that send no header.
+  "require-trusted-types-for 'script'",
+  "trusted-types 'none'",
 ].join('; ');
 
 const COMMON = {

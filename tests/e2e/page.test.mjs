@@ -141,7 +141,7 @@ test('serve.mjs: headers, MIME types, and no way out of the directory', TIMEOUT,
   assert.equal(home.headers['content-type'], 'text/html; charset=utf-8');
   assert.equal(home.headers['content-security-policy'],
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self' https: http://127.0.0.1:* http://localhost:*; "
-    + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'");
+    + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'; require-trusted-types-for 'script'; trusted-types 'none'");
   assert.equal(home.headers['x-content-type-options'], 'nosniff');
   assert.equal(home.headers['referrer-policy'], 'no-referrer');
   assert.equal(home.headers['cache-control'], 'no-cache');
