@@ -18,8 +18,13 @@
 // the module's origin, without the Content-Security-Policy tools/serve.mjs
 // puts on HTML, so these tests do not depend on the page or its CSP. One test
 // runs checkDomain from index.html under that CSP (its connect-src must allow
-// the resolver and the policy host). The page UI is not used.
-import { test, before, after } from 'node:test';
+// the resolver and the policy host; Trusted Types are enforced). The page UI
+// is not used.
+//
+// Every browser context is guarded (support/guard.mjs): a test fails on a CSP
+// violation or a request to an origin other than the page's, doh.test and the
+// checked domain's policy host. One test shows that the guard does fail.
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
@@ -31,6 +36,7 @@ import { makePki } from './support/pki.mjs';
 import { startWorld } from './support/world.mjs';
 import { policyText, siteWorld } from './support/site.mjs';
 import { launch, serveDist, collect } from './support/browser.mjs';
+import { guard, verifyGuards } from './support/guard.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const dist = path.resolve(process.env.MTASTS_DIST || path.join(repo, 'dist'));
@@ -99,6 +105,8 @@ before(async () => {
   nodeModule = await (await import(pathToFileURL(path.join(dist, 'mtasts.mjs')).href)).load();
 });
 
+afterEach(verifyGuards);
+
 after(async () => {
   await chrome?.close();
   await site0?.close();
@@ -131,6 +139,7 @@ function comparable(r) {
 async function check(scenario, options = {}) {
   world.update(scenario.world);
   const context = await chrome.browser.newContext();
+  const g = await guard(context, { allow: [site0.origin, world.resolverUrl, `https://mta-sts.${scenario.domain}`], world });
   try {
     const page = await context.newPage();
     const seen = collect(page);
@@ -142,23 +151,14 @@ async function check(scenario, options = {}) {
       return m.checkDomain(domain, { resolver, ...o });
     }, { domain: scenario.domain, resolver: world.resolverUrl, options: { timeoutMs: TIMEOUT_MS, ...options } });
     const ms = performance.now() - t0;
-    const csp = await seen.csp();
     const requests = [...world.requests];
     const net = makeNet({ ...scenario.net, resolverUrl: world.resolverUrl });
     const emulated = await nodeModule.checkDomain(scenario.domain, { resolver: world.resolverUrl, fetch: net.fetch, timeoutMs: TIMEOUT_MS, ...options });
 
-    // Only the page's origin, the resolver and the policy host were asked for anything. DevTools
-    // also lists the next hop of a redirect:'manual' fetch (then ERR_ABORTED); it is never sent,
-    // which the world server confirms.
-    const allowed = new Set([site0.origin, 'https://doh.test', `https://mta-sts.${scenario.domain}`]);
-    const phantom = new Set(seen.redirects.map((x) => x.url));
-    const foreign = seen.requests.filter((u) => !allowed.has(new URL(u).origin) && !phantom.has(u));
-    assert.deepEqual(foreign, [], 'the browser asked only the page origin, doh.test and the policy host');
-    for (const u of phantom) {
-      const { host, pathname } = new URL(u);
-      assert.deepEqual(requests.filter((q) => q.host === host && q.path.startsWith(pathname)), [], `${u} was never sent`);
-    }
-    assert.deepEqual(csp, [], 'no CSP violation');
+    // Only the page's origin, the resolver and the policy host were asked for anything (the next hop
+    // of a redirect:'manual' fetch, listed by DevTools but never sent, is let through when the world
+    // server confirms it was not sent), and no CSP was broken.
+    g.verify();
     assert.deepEqual(seen.errors.filter((e) => /page error/.test(e)), [], 'no page error');
     if (process.env.MTASTS_E2E_VERBOSE) {
       process.stderr.write(`# ${scenario.domain}: browser ${ms.toFixed(0)} ms, ${brief(r)}\n# world: ${JSON.stringify(requests.map((q) => [q.host, q.path.slice(0, 30), q.status, q.misdirected ? 'misdirected' : '']))}\n`);
@@ -333,7 +333,9 @@ test('requests: only the page origin, doh.test and the policy host; other names 
   assert.deepEqual([...origins].sort(), [site0.origin, 'https://doh.test', `https://mta-sts.${s.domain}`].sort());
   assert.deepEqual([...new Set(requests.map((q) => q.host))].sort(), ['doh.test', `mta-sts.${s.domain}`]);
   // The harness itself: a name outside .test fails to resolve instead of reaching the internet.
+  // The guard objects to the request, as it should: this test expects that.
   const context = await chrome.browser.newContext();
+  await guard(context, { allow: [site0.origin], expect: [/^request to an origin not allowed: https:\/\/example\.com\/ \(fetch\)$/] });
   try {
     const page = await context.newPage();
     const probe = collect(page);
@@ -349,21 +351,86 @@ test('requests: only the page origin, doh.test and the policy host; other names 
 test('index.html, under the CSP tools/serve.mjs sends, can run checkDomain', T, async () => {
   world.update(SCENARIOS.good.world);
   const context = await chrome.browser.newContext();
+  const g = await guard(context, { allow: [site0.origin, world.resolverUrl, 'https://mta-sts.good.test'], world });
   try {
     const page = await context.newPage();
-    const seen = collect(page);
     await page.goto(site0.base);
     const r = await page.evaluate(async (resolver) => {
       const m = await (await import('./mtasts.mjs')).load();
       return m.checkDomain('good.test', { resolver, timeoutMs: 3000 });
     }, world.resolverUrl);
-    const csp = await seen.csp();
-    assert.deepEqual(csp, [], `CSP violations; the report says: ${r.findings.map((f) => f.code).join(', ')}`);
+    assert.deepEqual(g.violations(), [], `CSP violations; the report says: ${r.findings.map((f) => f.code).join(', ')}`);
     assert.equal(r.grade, 'A', brief(r));
     assert.equal(r.policy?.source, 'fetched');
   } finally {
     await context.close();
   }
+});
+
+test('the guard fails a test: another origin, a CSP violation, Trusted Types, an inline handler, an unguarded context', T, async () => {
+  world.update(SCENARIOS.good.world);
+  const context = await chrome.browser.newContext();
+  const g = await guard(context, { allow: [site0.origin], world });
+  let out;
+  try {
+    const page = await context.newPage();
+    await page.goto(site0.base); // index.html: the page's own CSP, Trusted Types included
+    out = await page.evaluate(async () => {
+      const attempt = (fn) => { try { fn(); return 'allowed'; } catch (e) { return /** @type {Error} */ (e).name; } };
+      // A host the CSP lets through (connect-src https:) but the test does not allow: only the guard objects.
+      const fetched = await fetch('https://mta-sts.good.test/.well-known/mta-sts.txt').then((r) => r.status, (e) => String(e));
+      // An image from another origin: img-src refuses it.
+      await new Promise((resolve) => {
+        const img = new Image();
+        img.addEventListener('error', resolve);
+        img.addEventListener('load', resolve);
+        img.src = 'http://127.0.0.1:9/x.png';
+      });
+      const div = document.createElement('div');
+      document.body.append(div);
+      return {
+        fetched,
+        innerHTML: attempt(() => { div.innerHTML = '<b>x</b>'; }),
+        handler: attempt(() => div.setAttribute('onclick', 'window.__ran = 1')),
+      };
+    });
+    await page.waitForTimeout(200); // the last reports reach Node
+  } finally {
+    await context.close();
+  }
+  // The page did all of it (the fetch went out and was answered), except what Trusted Types refused.
+  assert.deepEqual(out, { fetched: 200, innerHTML: 'TypeError', handler: 'TypeError' });
+  const problems = g.problems();
+  for (const re of [
+    /^request to an origin not allowed: https:\/\/mta-sts\.good\.test\/\.well-known\/mta-sts\.txt \(fetch\)$/,
+    /^CSP violation: img-src blocked http:\/\/127\.0\.0\.1:9\/x\.png/,
+    /^console: Loading the image 'http:\/\/127\.0\.0\.1:9\/x\.png' violates the following Content Security Policy directive/,
+    /^CSP violation: require-trusted-types-for blocked trusted-types-sink \[Element innerHTML/,
+    /^CSP violation: require-trusted-types-for blocked trusted-types-sink \[Element onclick\|window\.__ran = 1\]/,
+    /^console: This document requires 'TrustedHTML' assignment/,
+    /^console: This document requires 'TrustedScript' assignment/,
+  ]) assert.ok(problems.some((p) => re.test(p)), `${re} in ${JSON.stringify(problems, null, 1)}`);
+  assert.throws(() => g.verify(), (err) => /mta-sts\.good\.test/.test(err.message) && /img-src/.test(err.message) && /require-trusted-types-for/.test(err.message));
+
+  // An expected violation that does not happen fails too.
+  const quiet = await chrome.browser.newContext();
+  const q = await guard(quiet, { allow: [site0.origin], expect: [/connect-src blocked/] });
+  await quiet.close();
+  assert.throws(() => q.verify(), /violations the test expects did not happen:\n {2}- \/connect-src blocked\//);
+  // A context opened and never guarded.
+  const bare = await chrome.browser.newContext();
+  await bare.close();
+
+  // The afterEach of every suite (verifyGuards) fails for all three; it has then answered for this test's
+  // contexts, so the afterEach that follows finds none.
+  await assert.rejects(verifyGuards(), (err) => {
+    const m = /** @type {Error} */ (err).message;
+    assert.match(m, /the page broke its CSP or asked an origin other than http:\/\/127\.0\.0\.1:\d+:/);
+    assert.match(m, /violations the test expects did not happen/);
+    assert.match(m, /a browser context was opened without a guard \(.*check-api\.test\.mjs:\d+/);
+    return true;
+  });
+  await verifyGuards();
 });
 
 test('the world server itself: SNI picks the certificate, DoH overrides, 404 for unknown hosts, close ends hangs', T, async () => {

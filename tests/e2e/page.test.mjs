@@ -2,10 +2,10 @@
 //
 //   node --test tests/e2e/            serves $MTASTS_DIST (default <repo>/dist) with tools/serve.mjs
 //
-// Every page test fails on a console error, a page error, a CSP violation, a failed or >= 400 request,
-// and on any request to an origin other than the page's own (those are also blocked).
-// Screenshots go to tests/e2e/artifacts/.
-import { test, before, after } from 'node:test';
+// Every page test fails on a console error, a page error, a failed or >= 400 request, and (support/guard.mjs)
+// on a CSP or Trusted Types violation and any request to an origin other than the page's own (those are
+// also blocked). Screenshots go to tests/e2e/artifacts/.
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serveDist } from './support/browser.mjs';
+import { guard, track, verifyGuards } from './support/guard.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const dist = path.resolve(process.env.MTASTS_DIST || path.join(repo, 'dist'));
@@ -39,12 +40,14 @@ before(async () => {
   if (!existsSync(executablePath)) throw new Error(`${executablePath} is missing: apt-get install -y --no-install-recommends chromium`);
   server = await serveDist(dist);
   ({ base, port } = server);
-  browser = await chromium.launch({
+  browser = track(await chromium.launch({
     executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  }));
   mkdirSync(artifacts, { recursive: true });
 });
+
+afterEach(verifyGuards);
 
 after(async () => {
   await browser?.close();
@@ -52,37 +55,27 @@ after(async () => {
 });
 
 /**
- * Opens the page in a fresh context, runs fn, then fails on any problem the page showed.
+ * Opens the page in a fresh context, runs fn, then fails on any problem the page showed. The guard
+ * (support/guard.mjs) allows the page's own origin only: the lint view needs no network. `expect`: the
+ * CSP violations the test provokes on purpose.
  * @param {{viewport?: {width: number, height: number}, colorScheme?: 'light'|'dark', allowErrors?: boolean,
- *          route?: (context: import('playwright-core').BrowserContext) => Promise<void>, waitFor?: string}} options
+ *          route?: (context: import('playwright-core').BrowserContext) => Promise<void>, waitFor?: string,
+ *          path?: string, expect?: RegExp[]}} options
  * @param {(page: import('playwright-core').Page) => Promise<void>} fn
  */
 async function withPage(options, fn) {
   const { viewport = { width: 1280, height: 900 }, colorScheme = 'light', allowErrors = false } = options;
   const context = await browser.newContext({ viewport, colorScheme });
   /** @type {string[]} */
-  const problems = [];
-  /** @type {string[]} */
   const errors = [];
   const origin = new URL(base).origin;
-  await context.route((url) => url.origin !== origin && url.protocol !== 'data:', (route) => {
-    problems.push(`request to another origin: ${route.request().url()}`);
-    return route.abort('blockedbyclient');
-  });
-  await context.addInitScript(() => {
-    // @ts-ignore
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => {
-      // @ts-ignore
-      window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`);
-    });
-  });
+  const g = await guard(context, { allow: [origin], expect: options.expect });
+  // The guard reports a request to another origin; this keeps it from leaving the machine as well.
+  await context.route((url) => url.origin !== origin && url.protocol !== 'data:', (route) => route.abort('blockedbyclient'));
   if (options.route) await options.route(context);
   const page = await context.newPage();
   page.on('console', (msg) => {
-    if (msg.type() === 'error' || /Content Security Policy|Refused to/i.test(msg.text())) {
-      errors.push(`console ${msg.type()}: ${msg.text()}`);
-    }
+    if (msg.type() === 'error') errors.push(`console ${msg.type()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
   page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
@@ -91,10 +84,8 @@ async function withPage(options, fn) {
     await page.goto(options.path ? new URL(options.path, base).href : `${base}#lint`);
     await page.waitForSelector(options.waitFor ?? 'body[data-state="ready"]');
     await fn(page);
-    // @ts-ignore
-    problems.push(...(await page.evaluate(() => window.__csp)).map((v) => `CSP violation: ${v}`));
-    if (!allowErrors) problems.push(...errors);
-    assert.deepEqual(problems, [], 'the page had no console errors, CSP violations, failed or foreign requests');
+    g.verify();
+    if (!allowErrors) assert.deepEqual(errors, [], 'the page had no console errors, page errors or failed requests');
   } finally {
     await context.close();
   }

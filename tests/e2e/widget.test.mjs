@@ -14,15 +14,18 @@
 // `html { font-size: 40px }`, `button, input, textarea { display: none }`) plus its own stylesheet,
 // and is sent with the CSP of CSP_PARTS below:
 //   default-src 'none'; script-src <A> 'wasm-unsafe-eval'; connect-src <A> https://doh.test https://*.test;
-//   style-src 'self'
+//   style-src 'self'; require-trusted-types-for 'script'; trusted-types 'none'
 // The last test shows each source is needed: without 'wasm-unsafe-eval' or <A> in connect-src (the
 // wasm is fetched) nothing works, without the resolver and *.test only the linter works; style-src
 // is for the host page's own stylesheets only (the widget's constructed stylesheet needs none).
+// Trusted Types with no policy, as a strict docs site may enforce them, take nothing away from the
+// widget: it uses no DOM XSS sink.
 //
-// One browser for the file, a fresh context per test. Every test ends with clean(): no CSP violation,
-// no console error, no page error, and requests only to A, B, doh.test and the checked domains'
-// policy hosts. Nothing can reach the internet: every name outside .test fails to resolve.
-import { test, before, after } from 'node:test';
+// One browser for the file, a fresh context per test, guarded (support/guard.mjs): a CSP or Trusted
+// Types violation, or a request to an origin other than A, B, doh.test and the checked domains' policy
+// hosts, fails the test. Every test also ends with clean(): no console error, no page error. Nothing
+// can reach the internet: every name outside .test fails to resolve.
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -34,6 +37,7 @@ import { makePki } from './support/pki.mjs';
 import { startWorld } from './support/world.mjs';
 import { policyText, siteWorld } from './support/site.mjs';
 import { launch, serveDist, collect } from './support/browser.mjs';
+import { guard, verifyGuards } from './support/guard.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const dist = path.resolve(process.env.MTASTS_DIST || path.join(repo, 'dist'));
@@ -80,12 +84,13 @@ const hostLog = [];
 let hostServer;
 let hostOrigin = '';
 
-/** The host pages' CSP: the minimum the three forms of the widget need (see the file's head). */
+/** The host pages' CSP: the minimum the three forms of the widget need, and Trusted Types (see the file's head). */
 const CSP_PARTS = () => ({
   default: "default-src 'none'",
   script: `script-src ${web.origin} 'wasm-unsafe-eval'`,
   connect: `connect-src ${web.origin} https://doh.test https://*.test`,
   style: "style-src 'self'",
+  trustedTypes: "require-trusted-types-for 'script'; trusted-types 'none'",
 });
 /** @type {Record<string, string>} per page name: a replaced CSP (the necessity test) */
 const cspFor = {};
@@ -168,6 +173,8 @@ before(async () => {
   assert.notEqual(new URL(hostOrigin).origin, web.origin, 'the host page and the widget are on different origins');
 });
 
+afterEach(verifyGuards);
+
 after(async () => {
   await chrome?.close();
   await web?.close();
@@ -185,13 +192,18 @@ after(async () => {
 
 /**
  * A fresh context and page; records every mtasts-result that reaches `document`, and, every
- * animation frame, the height of each upgraded <mtasts-check> (test-only observers).
- * @param {string} url @param {{ colorScheme?: 'light'|'dark' }} [o]
+ * animation frame, the height of each upgraded <mtasts-check> (test-only observers). The guard
+ * allows origin A, origin B, doh.test and the policy hosts of `domains`; `expect`: the violations
+ * the test provokes on purpose. `seen.guard` is the guard.
+ * @param {string} url @param {{ colorScheme?: 'light'|'dark', domains?: string[], expect?: RegExp[] }} [o]
  */
-async function open(url, { colorScheme = 'light' } = {}) {
+async function open(url, { colorScheme = 'light', domains = [], expect = [] } = {}) {
   const context = await chrome.browser.newContext({ colorScheme, viewport: { width: 1000, height: 700 } });
+  const g = await guard(context, {
+    allow: [web.origin, hostOrigin, world.resolverUrl, ...domains.map((d) => `https://mta-sts.${d}`)], world, expect,
+  });
   const page = await context.newPage();
-  const seen = collect(page);
+  const seen = Object.assign(collect(page), { guard: g });
   await page.addInitScript(() => {
     /** @type {any} */
     const w = window;
@@ -239,16 +251,13 @@ const isModule = (u) => /\/(mtasts\.mjs|mtasts-core\.mjs|mtasts-core\.wasm|host\
 const count = (seen, file) => seen.requests.filter((u) => new URL(u).pathname === `/${file}`).length;
 
 /**
- * No CSP violation, no console error or page error, and requests only to origin A, origin B,
- * doh.test and the policy hosts of `domains`.
- * @param {string[]} domains
+ * The guard's verdict (no CSP violation, requests only to origin A, origin B, doh.test and the policy
+ * hosts given to open()), and no console error or page error.
+ * @param {import('playwright-core').Page} page @param {ReturnType<typeof collect> & { guard: any }} seen
  */
-async function clean(page, seen, domains = []) {
-  assert.deepEqual(await seen.csp(), [], 'no CSP violation');
+async function clean(page, seen) {
+  seen.guard.verify();
   assert.deepEqual(seen.errors, [], 'no console error, no page error');
-  const allowed = new Set([web.origin, hostOrigin, 'https://doh.test', ...domains.map((d) => `https://mta-sts.${d}`)]);
-  const foreign = seen.requests.filter((u) => !allowed.has(new URL(u).origin));
-  assert.deepEqual(foreign, [], 'requests only to the widget origin, the host page origin, doh.test and the policy hosts');
   if (VERBOSE) process.stderr.write(`# requests: ${seen.requests.map((u) => u.replace(/\?dns=.*/, '?dns=…')).join(' ')}\n`);
 }
 
@@ -293,7 +302,7 @@ test('cross-origin host page, hostile CSS, strict CSP: all three forms work', T,
 <mtasts-check id="badge" domain="good.test" ${R}></mtasts-check>
 <mtasts-lint id="lint" kind="policy"></mtasts-lint>`,
   });
-  const { context, page, seen } = await open(url);
+  const { context, page, seen } = await open(url, { domains: ['good.test'] });
   try {
     // The page's own CSS really is hostile: a plain button on the host page is not displayed.
     await page.evaluate(() => document.body.append(Object.assign(document.createElement('button'), { id: 'plain', textContent: 'x' })));
@@ -346,7 +355,7 @@ test('cross-origin host page, hostile CSS, strict CSP: all three forms work', T,
     assert.equal(form.domain, 'good.test');
     assert.equal(lint.valid, true, JSON.stringify(lint));
     notes.push(`hostile page requests: ${count(seen, 'mtasts-core.wasm')} wasm, ${count(seen, 'mtasts.mjs')} mtasts.mjs, ${count(seen, 'widget-elements.mjs')} widget-elements.mjs for 3 widgets`);
-    await clean(page, seen, ['good.test']);
+    await clean(page, seen);
   } finally {
     await context.close();
   }
@@ -358,7 +367,7 @@ test('attributes and properties reflect both ways; setting el.domain on a visibl
 <mtasts-check id="b" domain="other.test" ${R}></mtasts-check>
 <mtasts-lint id="l"></mtasts-lint>`,
   });
-  const { context, page, seen } = await open(url);
+  const { context, page, seen } = await open(url, { domains: ['good.test', 'other.test', 'testing.test'] });
   try {
     await page.evaluate(() => customElements.whenDefined('mtasts-check'));
     const reflect = await page.evaluate(() => {
@@ -433,7 +442,7 @@ test('attributes and properties reflect both ways; setting el.domain on a visibl
     assert.equal(lint.pol.valid, false);
     assert.ok(lint.pol.n > 0);
     assert.match(lint.text, /Invalid/);
-    await clean(page, seen, ['good.test', 'other.test', 'testing.test']);
+    await clean(page, seen);
   } finally {
     await context.close();
   }
@@ -441,7 +450,7 @@ test('attributes and properties reflect both ways; setting el.domain on a visibl
 
 test('events: mtasts-result bubbles and is composed (even out of another shadow root); grade and state="done"', T, async () => {
   const url = hostPage('events', { body: `<div id="outer"></div><mtasts-lint id="l" kind="tlsrpt"></mtasts-lint>` });
-  const { context, page, seen } = await open(url);
+  const { context, page, seen } = await open(url, { domains: ['good.test', 'testing.test'] });
   try {
     // The badge lives inside the host page's own (closed) shadow root: only a composed event reaches document.
     await page.evaluate(() => {
@@ -485,7 +494,7 @@ test('events: mtasts-result bubbles and is composed (even out of another shadow 
     assert.equal(lr.composed, true);
     assert.equal(lr.kind, 'tlsrpt');
     assert.equal(lr.valid, true);
-    await clean(page, seen, ['good.test', 'testing.test']);
+    await clean(page, seen);
   } finally {
     await context.close();
   }
@@ -497,13 +506,13 @@ test('one wasm for several widgets: one request for mtasts.mjs and one for mtast
 <mtasts-check id="b" domain="other.test" compact ${R}></mtasts-check>
 <mtasts-check id="c" ${R}></mtasts-check><mtasts-lint></mtasts-lint>`,
   });
-  const { context, page, seen } = await open(url);
+  const { context, page, seen } = await open(url, { domains: ['good.test', 'other.test'] });
   try {
     await done(page, 'a');
     await done(page, 'b');
     assert.equal(count(seen, 'mtasts-core.wasm'), 1, 'exactly one request for the wasm');
     assert.equal(count(seen, 'mtasts.mjs'), 1, 'exactly one request for mtasts.mjs');
-    await clean(page, seen, ['good.test', 'other.test']);
+    await clean(page, seen);
   } finally {
     await context.close();
   }
@@ -512,7 +521,7 @@ test('one wasm for several widgets: one request for mtasts.mjs and one for mtast
 
 test('nothing fetched before needed: a badge after a 5000px spacer loads and checks only when scrolled into view', T, async () => {
   const far = hostPage('far', { body: `<div class="spacer"></div><mtasts-check id="far" domain="lazy.test" ${R}></mtasts-check>` });
-  const { context, page, seen } = await open(far);
+  const { context, page, seen } = await open(far, { domains: ['lazy.test'] });
   try {
     await page.evaluate(() => customElements.whenDefined('mtasts-check'));
     await page.waitForTimeout(600);
@@ -524,7 +533,7 @@ test('nothing fetched before needed: a badge after a 5000px spacer loads and che
     await done(page, 'far');
     assert.equal(count(seen, 'mtasts-core.wasm'), 1);
     assert.equal(await page.getAttribute('#far', 'grade'), 'A');
-    await clean(page, seen, ['lazy.test']);
+    await clean(page, seen);
   } finally {
     await context.close();
   }
@@ -533,7 +542,7 @@ test('nothing fetched before needed: a badge after a 5000px spacer loads and che
 
 test('nothing fetched before needed: a linter and an input below the fold load the checker when focused', T, async () => {
   const focus = hostPage('focus', { body: `<div class="spacer"></div><mtasts-lint id="fl"></mtasts-lint><mtasts-check id="fc" ${R}></mtasts-check>` });
-  const { context, page, seen } = await open(focus);
+  const { context, page, seen } = await open(focus, { domains: [] });
   try {
     await page.evaluate(() => customElements.whenDefined('mtasts-lint'));
     await page.waitForTimeout(600);
@@ -547,7 +556,7 @@ test('nothing fetched before needed: a linter and an input below the fold load t
     await page.waitForTimeout(200);
     assert.equal(count(seen, 'mtasts-core.wasm'), 1, 'focusing the linter loads the wasm');
     assert.equal(count(seen, 'mtasts.mjs'), 1);
-    await clean(page, seen, []);
+    await clean(page, seen);
   } finally {
     await context.close();
   }
@@ -558,7 +567,7 @@ test('loaded twice (a second URL): no error, the tags still work, one definition
     body: `<mtasts-check id="t" domain="good.test" ${R}></mtasts-check><mtasts-lint id="l" kind="policy"></mtasts-lint>`,
     scripts: [`${web.base}mtasts-widget.js`, `${web.base}mtasts-widget.js?x=2`],
   });
-  const { context, page, seen } = await open(url);
+  const { context, page, seen } = await open(url, { domains: ['good.test'] });
   try {
     await done(page, 't');
     const got = seen.requests.filter((u) => /mtasts-widget\.js/.test(u)).map((u) => new URL(u).search);
@@ -571,7 +580,7 @@ test('loaded twice (a second URL): no error, the tags still work, one definition
     });
     assert.equal(lint, true);
     assert.equal(count(seen, 'mtasts-core.wasm'), 1);
-    await clean(page, seen, ['good.test']);
+    await clean(page, seen);
   } finally {
     await context.close();
   }
@@ -579,23 +588,20 @@ test('loaded twice (a second URL): no error, the tags still work, one definition
 
 test('no global names: Object.keys(window) is the same before and after the widget loads and runs', T, async () => {
   const url = hostPage('globals', { body: `<mtasts-check id="g" domain="good.test" ${R}></mtasts-check><mtasts-lint id="l"></mtasts-lint>`, scripts: [] });
-  const { context, page, seen } = await open(url);
+  const { context, page, seen } = await open(url, { domains: ['good.test'] });
   try {
     const snapshot = () => page.evaluate(() => ({ keys: Object.keys(window), names: Object.getOwnPropertyNames(window) }));
     const beforeLoad = await snapshot();
-    await page.evaluate((src) => {
-      const s = document.createElement('script');
-      s.type = 'module';
-      s.src = src;
-      document.head.append(s);
-    }, `${web.base}mtasts-widget.js`);
+    // The host page enforces Trusted Types, so a script element's src takes no string: import() is how
+    // a module is loaded there.
+    await page.evaluate((src) => import(src), `${web.base}mtasts-widget.js`);
     await done(page, 'g');
     await page.evaluate(async () => { /** @type {any} */ (document.querySelector('#l')).value = 'version: STSv1\n'; });
     const afterLoad = await snapshot();
     const added = (a, b) => b.filter((k) => !a.includes(k));
     assert.deepEqual(added(beforeLoad.keys, afterLoad.keys), [], 'no new enumerable global');
     assert.deepEqual(added(beforeLoad.names, afterLoad.names), [], 'no new global at all');
-    await clean(page, seen, ['good.test']);
+    await clean(page, seen);
   } finally {
     await context.close();
   }
@@ -607,7 +613,7 @@ test('no layout shift: a badge keeps its height from before its check finishes t
 <mtasts-check id="compact" domain="slow.test" compact ${R}></mtasts-check>
 <mtasts-check id="good" domain="good.test" ${R}></mtasts-check>`,
   });
-  const { context, page, seen } = await open(url);
+  const { context, page, seen } = await open(url, { domains: ['slow.test', 'good.test'] });
   try {
     for (const id of ['full', 'compact', 'good']) await done(page, id);
     await page.waitForTimeout(100); // a frame or two for the sampler
@@ -624,7 +630,7 @@ test('no layout shift: a badge keeps its height from before its check finishes t
       for (const s of running) if (Math.abs(s.h - final) > 1) problems.push(`${id}: ${s.h.toFixed(1)}px while ${s.state}, ${final.toFixed(1)}px when done`);
     }
     assert.deepEqual(problems, [], 'height before the check finishes equals the height after (±1 px)');
-    await clean(page, seen, ['slow.test', 'good.test']);
+    await clean(page, seen);
   } finally {
     await context.close();
   }
@@ -646,7 +652,7 @@ test('theme: dark unless theme="light"; --mtasts-accent colours the button; ::pa
   const numbers = {};
 
   for (const scheme of /** @type {const} */ (['dark', 'light'])) {
-    const { context, page, seen } = await open(url, { colorScheme: scheme });
+    const { context, page, seen } = await open(url, { colorScheme: scheme, domains: ['good.test'] });
     try {
       await done(page, 'parted');
       const c = { auto: await bg(page, 'auto'), light: await bg(page, 'light'), dark: await bg(page, 'dark'), lint: await bg(page, 'lint') };
@@ -669,7 +675,7 @@ test('theme: dark unless theme="light"; --mtasts-accent colours the button; ::pa
       assert.ok(g, 'the grade has part="grade"');
       assert.equal(g['background-color'], 'rgb(1, 2, 3)');
       assert.equal(g['border-top-left-radius'], '50%');
-      await clean(page, seen, ['good.test']);
+      await clean(page, seen);
     } finally {
       await context.close();
     }
@@ -683,7 +689,7 @@ test('XSS: DNS text, a policy, a typed domain and a pasted policy are shown as t
 <mtasts-check id="typed" ${R}></mtasts-check>
 <mtasts-lint id="l" kind="policy"></mtasts-lint>`,
   });
-  const { context, page, seen } = await open(url);
+  const { context, page, seen } = await open(url, { domains: ['xss.test'] });
   try {
     await done(page, 'x');
     await page.locator('#typed input').fill(XSS);
@@ -707,7 +713,7 @@ test('XSS: DNS text, a policy, a typed domain and a pasted policy are shown as t
     assert.ok(out.lint.includes('<img'), `the pasted policy's mx is shown as text: ${out.lint.slice(0, 300)}`);
     notes.push(`xss: the badge shows the hostile DNS/policy text: ${out.badge.includes('<img') ? 'yes, as text' : 'no (not displayed)'}`);
     assert.ok(!seen.requests.some((u) => new URL(u).pathname === '/x'), 'no request for img src=x');
-    await clean(page, seen, ['xss.test']);
+    await clean(page, seen);
   } finally {
     await context.close();
   }
@@ -715,19 +721,33 @@ test('XSS: DNS text, a policy, a typed domain and a pasted policy are shown as t
 
 test('the host CSP is the minimum: without each source the widget needs, it breaks with a CSP violation', T, async () => {
   const P = CSP_PARTS();
+  // Each variant provokes its violations on purpose: the guard is told which (the event, and
+  // Chromium's console message for it), and fails the test if they do not happen or others do.
   const variants = {
-    "no 'wasm-unsafe-eval'": { ...P, script: `script-src ${web.origin}` },
-    'connect-src without the widget origin (the wasm fetch)': { ...P, connect: 'connect-src https://doh.test https://*.test' },
-    'connect-src without the resolver and policy hosts': { ...P, connect: `connect-src ${web.origin}` },
-    "style-src 'none' (the widget's own styles)": { ...P, style: "style-src 'none'" },
+    "no 'wasm-unsafe-eval'": {
+      parts: { ...P, script: `script-src ${web.origin}` },
+      expect: [/^CSP violation: script-src blocked wasm-eval/, /^console: .*WebAssembly.*Content Security Policy/],
+    },
+    'connect-src without the widget origin (the wasm fetch)': {
+      parts: { ...P, connect: 'connect-src https://doh.test https://*.test' },
+      expect: [/^CSP violation: connect-src blocked http:\/\/127\.0\.0\.1:\d+\/mtasts-core\.wasm/, /^console: .*\/mtasts-core\.wasm/],
+    },
+    'connect-src without the resolver and policy hosts': {
+      parts: { ...P, connect: `connect-src ${web.origin}` },
+      expect: [/^CSP violation: connect-src blocked https:\/\/(doh|mta-sts\.good)\.test\//, /^console: .*https:\/\/(doh|mta-sts\.good)\.test\//],
+    },
+    "style-src 'none' (the widget's own styles)": {
+      parts: { ...P, style: "style-src 'none'" },
+      expect: [/^CSP violation: style-src-elem blocked http:\/\/127\.0\.0\.1:\d+\/(hostile|csp-3)\.css/, /^console: .*\/(hostile|csp-3)\.css/],
+    },
   };
   const body = `<mtasts-check id="b" domain="good.test" ${R}></mtasts-check><mtasts-lint id="l" kind="policy"></mtasts-lint>`;
   const outcome = {};
-  for (const [label, parts] of Object.entries(variants)) {
+  for (const [label, { parts, expect }] of Object.entries(variants)) {
     const name = `csp-${Object.keys(outcome).length}`;
     const url = hostPage(name, { body, css: '' });
     cspFor[name] = Object.values(parts).join('; ');
-    const { context, page, seen } = await open(url);
+    const { context, page, seen } = await open(url, { domains: ['good.test'], expect });
     try {
       await page.locator('#b[state="done"]').waitFor({ state: 'attached', timeout: 8000 }).catch(() => {});
       const lint = await page.evaluate(async () => {
@@ -740,8 +760,9 @@ test('the host CSP is the minimum: without each source the widget needs, it brea
         grade: await page.getAttribute('#b', 'grade'), state: await page.getAttribute('#b', 'state'), lint, bg: st['background-color'],
         radius: st['border-top-left-radius'], events: (await results(page)).filter((r) => r.id === 'b').length,
         shown: await page.locator('#b').evaluate((e) => e.shadowRoot?.textContent?.slice(0, 120) ?? ''),
-        csp: [...new Set((await seen.csp()).map((v) => v.replace(/:\d+/, ':<port>').replace(/\?dns=.*/, '?dns=…')))],
+        csp: [...new Set(seen.guard.violations().map((v) => v.replace(/:\d+/, ':<port>').replace(/\?dns=.*/, '?dns=…')))],
       };
+      seen.guard.verify();
     } finally {
       await context.close();
     }

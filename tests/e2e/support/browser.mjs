@@ -2,12 +2,18 @@
 // wired to the simulated internet of world.mjs, plus the static server for
 // dist/ and a recorder of what a page did.
 //
+//   afterEach(verifyGuards);                     // guard.mjs: what every page may do, asserted after each test
 //   const b = await launch({ worldPort: world.port, pkiDir: pki.dir });
 //   const site = await serveDist(dist);          // tools/serve.mjs on 127.0.0.1:<free port>
-//   const page = await b.context.newPage();
+//   const context = await b.browser.newContext();
+//   await guard(context, { allow: [site.origin, world.resolverUrl], world });  // before the first page
+//   const page = await context.newPage();
 //   const seen = collect(page);                  // before page.goto
 //   ...
 //   await b.close(); await site.close();
+//
+// The browser is tracked (guard.mjs): a context a test opens and never guards
+// fails that test.
 //
 // Name resolution: every *.test name goes to the world server
 // (`MAP *.test 127.0.0.1:<worldPort>`); every other name fails as
@@ -33,6 +39,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { track } from './guard.mjs';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 export const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -44,8 +51,7 @@ export function resolverRules(port) {
 
 /**
  * @param {{ worldPort: number, pkiDir: string, trust?: 'nss' | 'spki', args?: string[] }} options
- * @returns {Promise<{ browser: import('playwright-core').Browser, context: import('playwright-core').BrowserContext,
- *                     home: string, args: string[], close: () => Promise<void> }>}
+ * @returns {Promise<{ browser: import('playwright-core').Browser, home: string, args: string[], close: () => Promise<void> }>}
  */
 export async function launch({ worldPort, pkiDir, trust = 'nss', args: extra = [] }) {
   if (!Number.isInteger(worldPort) || worldPort <= 0) throw new TypeError('launch: worldPort must be a port number');
@@ -83,10 +89,10 @@ export async function launch({ worldPort, pkiDir, trust = 'nss', args: extra = [
     rmSync(home, { recursive: true, force: true });
     throw err;
   }
-  const context = await browser.newContext();
+  track(browser);
   let closed = false;
   return {
-    browser, context, home, args,
+    browser, home, args,
     async close() {
       if (closed) return;
       closed = true;
@@ -153,16 +159,15 @@ export async function serveDist(dir) {
 }
 
 /**
- * Records what a page does. Call before page.goto (CSP violations are caught
- * by an init script).
+ * Records what a page does. Call before page.goto.
  *   console: [{ type, text }] (every message), errors: console errors and page errors as text,
  *   requests: [url] (every request the page made, in order, as DevTools reports them),
  *   redirects: [{ url, from }] (requests DevTools reports as a redirect's next hop; with
  *     fetch redirect:'manual' that hop is reported, then ERR_ABORTED, but never sent),
  *   failed: [{ url, error }] (e.g. net::ERR_CERT_DATE_INVALID; note that a fetch body
  *     read to its end through body.getReader() is reported as net::ERR_ABORTED),
- *   responses: [{ url, status }],
- *   csp(): Promise<string[]> the securitypolicyviolation events so far.
+ *   responses: [{ url, status }].
+ * CSP violations and requests to other hosts are the guard's (guard.mjs).
  * @param {import('playwright-core').Page} page
  */
 export function collect(page) {
@@ -178,14 +183,6 @@ export function collect(page) {
   const failed = [];
   /** @type {{ url: string, status: number }[]} */
   const responses = [];
-  page.addInitScript(() => {
-    // @ts-ignore
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => {
-      // @ts-ignore
-      window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`);
-    });
-  });
   page.on('console', (msg) => {
     consoleMessages.push({ type: msg.type(), text: msg.text() });
     if (msg.type() === 'error') errors.push(`console error: ${msg.text()}`);
@@ -200,10 +197,8 @@ export function collect(page) {
   page.on('response', (res) => responses.push({ url: res.url(), status: res.status() }));
   return {
     console: consoleMessages, errors, requests, redirects, failed, responses,
-    /** @returns {Promise<string[]>} */
-    // @ts-ignore
-    csp: () => page.evaluate(() => window.__csp ?? []),
-    /** Clears what was recorded so far (not the CSP list). */
+    /** Clears what was recorded so far. */
     clear() { for (const a of [consoleMessages, errors, requests, redirects, failed, responses]) a.length = 0; },
   };
 }
+

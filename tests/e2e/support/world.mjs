@@ -10,6 +10,7 @@
 //   world.port, world.resolverUrl  // 'https://doh.test/dns-query'
 //   world.requests                 // [{ host, path, method, headers, servername, alpn, status, t,
 //                                  //    misdirected?, q? (DoH: { name, type, id }), rcode? }]
+//   world.history                  // the same records since the world started (update() never clears it)
 //   world.update({ zone, hosts })  // new scenario, same server (clears requests)
 //   await world.close()
 //
@@ -95,6 +96,8 @@ export async function startWorld({ zone = {}, hosts = {}, everyQuery, followCnam
 
   /** @type {any[]} */
   const requests = [];
+  /** Every record, never cleared: what guard.mjs asks whether a host was reached while it watched. @type {any[]} */
+  const history = [];
   const t0 = performance.now();
   const sockets = new Set();
   const sessions = new Set();
@@ -237,6 +240,7 @@ export async function startWorld({ zone = {}, hosts = {}, everyQuery, followCnam
       alpn: socket?.alpnProtocol || null, t: Math.round(performance.now() - t0),
     };
     requests.push(record);
+    history.push(record);
     res.on('finish', () => { record.status = res.statusCode; });
     req.on('error', () => {});
     res.on('error', () => {});
@@ -265,6 +269,7 @@ export async function startWorld({ zone = {}, hosts = {}, everyQuery, followCnam
     port,
     resolverUrl: RESOLVER_URL,
     requests,
+    history,
     /**
      * Swaps the scenario. Requests recorded so far are dropped unless keepRequests.
      * @param {{ zone?: Record<string, any>, hosts?: Record<string, any>, everyQuery?: any, followCname?: boolean }} s
