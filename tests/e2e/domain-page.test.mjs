@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { makePki } from './support/pki.mjs';
 import { startWorld } from './support/world.mjs';
 import { policyText, siteWorld } from './support/site.mjs';
-import { launch, serveDist, collect } from './support/browser.mjs';
+import { launch, serveDist, collect, inlineHandlers } from './support/browser.mjs';
 import { guard, verifyGuards } from './support/guard.mjs';
 import { relayServer } from '../../tools/relay/server.mjs';
 import { handle } from '../../tools/relay/relay.mjs';
@@ -551,6 +551,37 @@ test('XSS: payloads in TXT records and in the policy show as text and never run'
   assert.equal(await page.inputValue('#domain'), XSS_IMG);
   assert.equal(await page.locator('img[src="x"]').count(), 0);
   assert.deepEqual(world.requests, [], 'nothing was sent for an invalid domain');
+  await clean(ctx);
+});
+
+test('no inline event handler anywhere: after a full result, a paste offer, the history and the lint view', T, async () => {
+  // Two domains in one world: one whose policy host has no CORS (the paste offer), one that earns an A.
+  const a = S.nocors;
+  const b = S.good;
+  world.update({ zone: { ...a.world.zone, ...b.world.zone }, hosts: { ...a.world.hosts, ...b.world.hosts } });
+  const ctx = await open({ domain: b.domain, extra: [`https://mta-sts.${a.domain}`] });
+  const { page } = ctx;
+  /** @type {Record<string, { handlers: string[], roots: number, elements: number }>} */
+  const seenAt = {};
+  await runCheck(page, a.domain);
+  await row(page, 'policy_fetch').locator('form.paste-offer').waitFor({ state: 'visible', timeout: 1000 });
+  seenAt['paste offer'] = await inlineHandlers(page);
+  const r = await runCheck(page, b.domain);
+  assert.equal(r.grade, 'A', brief(r));
+  await openAll(page);
+  await page.click('#settings > summary');
+  assert.equal(await page.locator('#history li').count(), 2);
+  assert.equal(await page.locator('#fixes .fix button.copy').count(), 3);
+  seenAt['full result'] = await inlineHandlers(page);
+  await page.click('#tab-lint');
+  await page.locator('#view-lint').waitFor({ state: 'visible', timeout: 2000 });
+  await page.click('button[data-example="broken"]');
+  await page.locator('#findings li.finding').first().waitFor({ timeout: 2000 });
+  seenAt['lint view'] = await inlineHandlers(page);
+  for (const [when, found] of Object.entries(seenAt)) {
+    assert.deepEqual(found.handlers, [], `no on* attribute (${when})`);
+    assert.ok(found.elements > 100, `${when}: the walk saw the rendered page (${found.elements} elements)`);
+  }
   await clean(ctx);
 });
 

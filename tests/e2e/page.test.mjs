@@ -7,7 +7,7 @@
 // also blocked). Screenshots go to tests/e2e/artifacts/.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -148,6 +148,150 @@ test('serve.mjs: headers, MIME types, and no way out of the directory', TIMEOUT,
     assert.equal(/** @type {any} */ (await get(p)).statusCode, 404, p);
   }
   assert.equal(/** @type {any} */ (await get('/', 'POST')).statusCode, 405);
+});
+
+/** A CSP as directive → sources (lower-cased names; the first of a repeated directive wins, as browsers do). */
+function parseCsp(text) {
+  /** @type {Map<string, string[]>} */
+  const out = new Map();
+  for (const part of text.split(';')) {
+    const [name, ...sources] = part.trim().split(/\s+/);
+    if (name && !out.has(name.toLowerCase())) out.set(name.toLowerCase(), sources);
+  }
+  return out;
+}
+
+/** The content of an HTML file's <meta http-equiv="Content-Security-Policy">, or null. */
+function metaCsp(html) {
+  return /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i.exec(html)?.[1] ?? null;
+}
+
+test('the CSP, as serve.mjs sends it and in both pages\' <meta>: no inline script or handler, Trusted Types with no policy', TIMEOUT, async () => {
+  const header = await new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path: '/' }, (res) => { res.resume(); resolve(res.headers['content-security-policy']); })
+      .on('error', reject).end();
+  });
+  const policies = { 'serve.mjs header': String(header ?? '') };
+  for (const file of ['index.html', 'widget.html']) {
+    for (const [where, dir] of [['web', path.join(repo, 'web')], ['dist', dist]]) {
+      policies[`${where}/${file} <meta>`] = metaCsp(readFileSync(path.join(dir, file), 'utf8')) ?? '';
+    }
+  }
+  for (const [where, text] of Object.entries(policies)) {
+    assert.notEqual(text, '', `${where}: a CSP is there`);
+    const csp = parseCsp(text);
+    const script = csp.get('script-src') ?? csp.get('default-src');
+    assert.ok(script, `${where}: script-src (or default-src) is set`);
+    // 'unsafe-inline' would run inline scripts and on* handlers; 'unsafe-hashes' would run handlers whose hash
+    // is listed; 'unsafe-eval' would open eval and new Function. Only WebAssembly compilation is allowed.
+    for (const bad of ["'unsafe-inline'", "'unsafe-hashes'", "'unsafe-eval'", '*', 'data:', 'https:', 'http:']) {
+      assert.ok(!script.includes(bad), `${where}: script-src has no ${bad}: ${script.join(' ')}`);
+    }
+    assert.deepEqual(script, ["'self'", "'wasm-unsafe-eval'"], where);
+    // A script-src-attr or script-src-elem would override script-src for handlers or elements.
+    assert.equal(csp.get('script-src-attr'), undefined, where);
+    assert.equal(csp.get('script-src-elem'), undefined, where);
+    assert.deepEqual(csp.get('require-trusted-types-for'), ["'script'"], `${where}: Trusted Types are required`);
+    assert.deepEqual(csp.get('trusted-types'), ["'none'"], `${where}: and no policy may be made`);
+    assert.deepEqual(csp.get('object-src'), ["'none'"], where);
+    assert.deepEqual(csp.get('base-uri'), ["'none'"], where);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Inline event handlers, javascript: URLs and DOM XSS sinks, in the files themselves.
+
+/**
+ * What a source file must not contain, as "<line>: [<rule>] <text>": an on* attribute in HTML markup, an
+ * on* handler set from script (setAttribute('on…'), a property `.onclick =`, a key `onclick: '…'`), a
+ * javascript: URL, and a DOM XSS sink (the sinks Trusted Types guards, plus eval and string timers). A
+ * handler property is refused even when given a function: a pattern cannot tell a function from a string,
+ * and addEventListener does everything it does. Emscripten's glue (`generated`) is held to the string rule
+ * only: its worker path sets an XMLHttpRequest's onload to a function, which is no DOM handler.
+ * @param {string} name the file name (its extension picks the HTML rules) @param {string} text
+ * @param {{ generated?: boolean }} [o]
+ */
+function scanSource(name, text, { generated = false } = {}) {
+  /** @type {string[]} */
+  const found = [];
+  const lineAt = (i) => text.slice(0, i).split('\n').length;
+  const scan = (re, rule) => {
+    for (const m of text.matchAll(re)) found.push(`${lineAt(m.index ?? 0)}: [${rule}] ${m[0].replace(/\s+/g, ' ').slice(0, 100)}`);
+  };
+  if (/\.html?$/.test(name)) {
+    // Every start tag, however many lines it spans; comments are not markup.
+    const markup = text.replace(/<!--[\s\S]*?-->/g, (c) => c.replace(/[^\n]/g, ' '));
+    for (const m of markup.matchAll(/<[a-zA-Z][^>]*>/g)) {
+      if (/\son[a-z]+\s*=/i.test(m[0])) found.push(`${lineAt(m.index ?? 0)}: [inline event handler attribute] ${m[0].replace(/\s+/g, ' ').slice(0, 100)}`);
+    }
+    scan(/<script(?![^>]*\bsrc=)[^>]*>/gi, 'inline script');
+  } else {
+    scan(/\bsetAttribute(NS)?\s*\([^)]*?['"`]on[a-z]+['"`]/gi, 'on* attribute set from script');
+    scan(generated ? /\.on[a-z]+\s*=\s*['"`]/g : /\.on[a-z]+\s*=(?!=)/g, 'handler property assigned');
+    scan(/\bon[a-z]+\s*:\s*['"`]/g, 'handler given as a string');
+    scan(/\.(innerHTML|outerHTML|srcdoc)\s*(=(?!=)|\+=)/g, 'HTML sink');
+    scan(/\b(insertAdjacentHTML|createContextualFragment|parseFromString|setHTMLUnsafe|parseHTMLUnsafe|importScripts|document\.write(ln)?)\s*\(/g, 'HTML or script sink');
+    scan(/(?<![.\w$])eval\s*\(|\bnew\s+Function\s*\(/g, 'eval');
+    scan(/\bset(Timeout|Interval)\s*\(\s*['"`]/g, 'timer given a string');
+  }
+  scan(/javascript:/gi, 'javascript: URL');
+  return found.sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
+}
+
+test('no inline event handler, javascript: URL or DOM XSS sink in any file of web/ or the built page', () => {
+  // The scanner first: each rule catches what it is for, and leaves the code we write alone.
+  const bad = {
+    'a.html': '<p>\n<button type="button"\n  onclick="go()">x</button><!-- <a onclick="no"> --><script>x()</script><a href="JavaScript:void(0)">',
+    'b.js': [
+      "b.setAttribute('onclick', 'go()');", 'b.onclick = () => go();', "Object.assign(b, { onerror: 'go()' });",
+      'b.innerHTML = s;', 'b.outerHTML += s;', "b.insertAdjacentHTML('beforeend', s);", 'document.write(s);',
+      'eval(s);', "new Function('return 1');", "setTimeout('go()', 1);", "location.href = 'javascript:go()';",
+      "frame.srcdoc = s;", "importScripts('x.js');",
+    ].join('\n'),
+  };
+  assert.deepEqual(scanSource('a.html', bad['a.html']).map((f) => /\[(.*?)\]/.exec(f)?.[1]),
+    ['inline event handler attribute', 'inline script', 'javascript: URL']);
+  assert.deepEqual(scanSource('b.js', bad['b.js']).map((f) => f.split(':')[0]).map(Number),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13], JSON.stringify(scanSource('b.js', bad['b.js'])));
+  const good = "a.addEventListener('click', go, { once: true }); a.textContent = s; a.setAttribute('part', 'x'); if (a.onclick == null) evaluate(s); x.retrieval(1);";
+  assert.deepEqual(scanSource('c.js', good), []);
+  assert.deepEqual(scanSource('g.mjs', "xhr.onload=(()=>1);xhr.onerror=onerror;", { generated: true }), []);
+  assert.equal(scanSource('g.mjs', "el.onclick = 'go()';", { generated: true }).length, 1);
+
+  /** @type {string[]} */
+  const problems = [];
+  const files = [
+    ...readdirSync(path.join(repo, 'web')).map((f) => path.join(repo, 'web', f)),
+    ...readdirSync(dist).map((f) => path.join(dist, f)), // the built page: mtasts.mjs and the Emscripten glue too
+  ].filter((f) => /\.(html|js|mjs|css|svg)$/.test(f));
+  assert.ok(files.some((f) => f.endsWith('mtasts-core.mjs')), 'the Emscripten glue is among the files scanned');
+  for (const file of files) {
+    const generated = path.basename(file) === 'mtasts-core.mjs';
+    for (const f of scanSource(file, readFileSync(file, 'utf8'), { generated })) problems.push(`${path.relative(repo, file)}:${f}`);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('Trusted Types are enforced on the page: a string given to a sink is refused, and the guard hears of it', TIMEOUT, async () => {
+  await withPage({
+    allowErrors: true, // the refusals are console errors as well
+    expect: [/CSP violation: require-trusted-types-for blocked trusted-types-sink/, /CSP violation: trusted-types blocked/,
+      /console: .*'TrustedHTML'/, /console: Creating a TrustedTypePolicy named 'mine' violates/],
+  }, async (page) => {
+    const out = await page.evaluate(() => {
+      const div = document.createElement('div');
+      const attempt = (fn) => { try { fn(); return 'allowed'; } catch (e) { return /** @type {Error} */ (e).name; } };
+      return {
+        innerHTML: attempt(() => { div.innerHTML = '<img src=x>'; }),
+        policy: attempt(() => /** @type {any} */ (window).trustedTypes.createPolicy('mine', { createHTML: (s) => s })),
+        children: div.childElementCount,
+      };
+    });
+    assert.deepEqual(out, { innerHTML: 'TypeError', policy: 'TypeError', children: 0 });
+    // And the page still works: it lints.
+    await page.fill('#input', GOOD_POLICY);
+    await waitText(page, '#summary', /^Valid policy file/);
+  });
 });
 
 test('typing a valid policy shows "valid", no errors, and what the policy means', TIMEOUT, async () => {

@@ -19,7 +19,7 @@
 // wasm is fetched) nothing works, without the resolver and *.test only the linter works; style-src
 // is for the host page's own stylesheets only (the widget's constructed stylesheet needs none).
 // Trusted Types with no policy, as a strict docs site may enforce them, take nothing away from the
-// widget: it uses no DOM XSS sink.
+// widget: it uses no DOM XSS sink (one test shows that the host page really enforces them).
 //
 // One browser for the file, a fresh context per test, guarded (support/guard.mjs): a CSP or Trusted
 // Types violation, or a request to an origin other than A, B, doh.test and the checked domains' policy
@@ -36,7 +36,7 @@ import { gzipSync } from 'node:zlib';
 import { makePki } from './support/pki.mjs';
 import { startWorld } from './support/world.mjs';
 import { policyText, siteWorld } from './support/site.mjs';
-import { launch, serveDist, collect } from './support/browser.mjs';
+import { launch, serveDist, collect, inlineHandlers } from './support/browser.mjs';
 import { guard, verifyGuards } from './support/guard.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -713,6 +713,71 @@ test('XSS: DNS text, a policy, a typed domain and a pasted policy are shown as t
     assert.ok(out.lint.includes('<img'), `the pasted policy's mx is shown as text: ${out.lint.slice(0, 300)}`);
     notes.push(`xss: the badge shows the hostile DNS/policy text: ${out.badge.includes('<img') ? 'yes, as text' : 'no (not displayed)'}`);
     assert.ok(!seen.requests.some((u) => new URL(u).pathname === '/x'), 'no request for img src=x');
+    await clean(page, seen);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a host page that enforces Trusted Types: all three forms work, no sink is used, no on* attribute in the shadow roots', T, async () => {
+  const url = hostPage('tt', {
+    body: `<mtasts-check id="form" ${R}></mtasts-check>
+<mtasts-check id="badge" domain="good.test" ${R}></mtasts-check>
+<mtasts-lint id="lint" kind="policy"></mtasts-lint>`,
+  });
+  assert.match(hostCsp('tt'), /require-trusted-types-for 'script'; trusted-types 'none'/);
+  // The one violation here is the test's own, at the end: it shows that the page does enforce Trusted Types.
+  const { context, page, seen } = await open(url, {
+    domains: ['good.test', 'testing.test'],
+    expect: [/^CSP violation: require-trusted-types-for blocked trusted-types-sink \[Element insertAdjacentHTML\|<i>x<\/i>\]/,
+      /^console: This document requires 'TrustedHTML' assignment/],
+  });
+  try {
+    await done(page, 'badge');
+    await page.locator('#form input').fill('testing.test');
+    await page.locator('#form button').click();
+    await done(page, 'form');
+    await page.locator('#lint textarea').fill('version: STSv1\nmode: Enforce\nmx: mail.example.com\nmax_age: 86400\n');
+    await page.waitForFunction(() => /** @type {any} */ (window).__results.some((r) => r.tag === 'mtasts-lint'));
+    const rs = await results(page);
+    assert.equal(rs.find((r) => r.id === 'badge')?.grade, 'A', JSON.stringify(rs));
+    assert.equal(rs.find((r) => r.id === 'form')?.grade, 'B', JSON.stringify(rs));
+    const lint = rs.find((r) => r.tag === 'mtasts-lint');
+    assert.equal(lint?.valid, false, JSON.stringify(lint));
+    assert.ok(lint?.findings.includes('policy.mode.invalid'), JSON.stringify(lint));
+    // Rendered results everywhere, and not one on* attribute among them.
+    const walked = await inlineHandlers(page);
+    assert.deepEqual(walked.handlers, []);
+    assert.equal(walked.roots, 4, 'the document and the three shadow roots were walked');
+    assert.deepEqual(seen.guard.problems(), [], 'the widget broke no rule of the page\'s CSP');
+    // Now the proof that the page enforces Trusted Types: a string given to an HTML sink is refused.
+    const refused = await page.evaluate(() => {
+      try { document.body.insertAdjacentHTML('beforeend', '<i>x</i>'); return 'allowed'; } catch (e) { return /** @type {Error} */ (e).name; }
+    });
+    assert.equal(refused, 'TypeError');
+    await page.waitForTimeout(100); // the report reaches Node
+    seen.guard.verify();
+    assert.deepEqual(seen.errors.filter((e) => !/This document requires 'TrustedHTML' assignment/.test(e)), [], 'no other console or page error');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the docs page, widget.html, under the CSP serve.mjs sends (Trusted Types too): the demos work, no on* attribute anywhere', T, async () => {
+  const { context, page, seen } = await open(`${web.base}widget.html`, { domains: ['good.test'] });
+  try {
+    await page.evaluate(() => customElements.whenDefined('mtasts-check'));
+    // The demo checks through Cloudflare by default; here the world's resolver stands in for it.
+    await page.evaluate((resolver) => { /** @type {any} */ (document.querySelector('#demo-check')).resolver = resolver; }, world.resolverUrl);
+    await page.locator('#demo-check input').fill('good.test');
+    await page.locator('#demo-check button').click();
+    await done(page, 'demo-check');
+    assert.equal(await page.getAttribute('#demo-check', 'grade'), 'A');
+    await page.locator('#demo-lint textarea').fill(policyText('example.com'));
+    await page.waitForFunction(() => /** @type {any} */ (window).__results.some((r) => r.tag === 'mtasts-lint' && r.valid));
+    const walked = await inlineHandlers(page);
+    assert.deepEqual(walked.handlers, []);
+    assert.equal(walked.roots, 3, 'the document and both demos\' shadow roots were walked');
     await clean(page, seen);
   } finally {
     await context.close();

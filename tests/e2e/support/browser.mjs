@@ -202,3 +202,33 @@ export function collect(page) {
   };
 }
 
+/**
+ * Every element that carries an inline event handler attribute (on*), in the
+ * document and in every shadow root below it (open ones: the widget's), as
+ * "<tag#id> onclick"; `roots` counts the document and the shadow roots walked,
+ * so a test can tell that it looked inside the widgets. The CSP forbids running
+ * such handlers; this says none is even there.
+ * @param {import('playwright-core').Page} page
+ * @returns {Promise<{ handlers: string[], roots: number, elements: number }>}
+ */
+export function inlineHandlers(page) {
+  return page.evaluate(() => {
+    /** @type {string[]} */
+    const handlers = [];
+    let roots = 0;
+    let elements = 0;
+    /** @param {Document | ShadowRoot} root */
+    const walk = (root) => {
+      roots += 1;
+      for (const node of root.querySelectorAll('*')) {
+        elements += 1;
+        for (const a of node.attributes) {
+          if (/^on/i.test(a.name)) handlers.push(`${node.localName}${node.id ? `#${node.id}` : ''}${root instanceof ShadowRoot ? ' (in a shadow root)' : ''} ${a.name}`);
+        }
+        if (node.shadowRoot) walk(node.shadowRoot);
+      }
+    };
+    walk(document);
+    return { handlers, roots, elements };
+  });
+}
