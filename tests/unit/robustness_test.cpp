@@ -292,13 +292,34 @@ TEST_SUITE("robustness") {
   TEST_CASE("a 100,000-character line") {
     const std::string kEnforce =
         "version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 604800\n";
-    const std::string long_line = "comment: " + std::string(100000, 'x') + "\x01\n";
-    const auto r = mtasts::lint_policy(kEnforce + long_line);
+    // Within the 64 KB a sender reads, a 60,000-character line is linted to its last column.
+    const std::string long_line = "comment: " + std::string(60000, 'x') + "\x01\n";
+    const auto in_limit = mtasts::lint_policy(kEnforce + long_line);
     check_policy(kEnforce + long_line);
+    INFO("findings:" << mtasts_test::describe(in_limit.findings));
+    CHECK(mtasts_test::has_finding_at(in_limit.findings, "policy.line.control", 5, 60010));
+    CHECK(count_code(in_limit.findings, mtasts::code::policy_size_too_large) == 0);
+
+    // Past it, only the first 65,536 bytes are linted (senders read no more): the control
+    // character at column 100,010 is not judged, and the size finding says what was checked.
+    const std::string longer = "comment: " + std::string(100000, 'x') + "\x01\n";
+    const auto r = mtasts::lint_policy(kEnforce + longer);
+    check_policy(kEnforce + longer);
     CHECK_FALSE(r.valid);
-    INFO("findings:" << mtasts_test::describe(r.findings));
-    CHECK(mtasts_test::has_finding_at(r.findings, "policy.line.control", 5, 100010));
+    CHECK_FALSE(mtasts_test::has_finding_at(r.findings, "policy.line.control", 5, 100010));
     CHECK(count_code(r.findings, mtasts::code::policy_size_too_large) == 1);
+    for (const auto& f : r.findings)
+      if (f.code == mtasts::code::policy_size_too_large) {
+        CHECK(f.message.find("100077 bytes") != std::string::npos);
+        CHECK(f.message.find("only its first 65536 bytes were checked") != std::string::npos);
+      }
+
+    // A cut inside a UTF-8 sequence or a CRLF invents no finding: "é" (2 bytes) across byte 65,536.
+    std::string across = kEnforce + "comment: ";
+    across += std::string(65536 - across.size() - 1, 'x') + "\xC3\xA9\r\n" + std::string(100, 'y');
+    const auto u = mtasts::lint_policy(across);
+    INFO("findings:" << mtasts_test::describe(u.findings));
+    for (const auto& f : u.findings) CHECK(f.code != mtasts::code::policy_utf8_invalid);
 
     check_all(std::string(100000, 'x'));
     check_all("mode: " + std::string(100000, 'e'));
