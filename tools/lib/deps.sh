@@ -50,6 +50,12 @@ mtasts_need_test_deps() {
   fi
 }
 
+# What the fuzz harnesses need: clang with libFuzzer and the sanitizer
+# runtimes (libclang-rt-14-dev), and llvm-cov / llvm-profdata for --coverage.
+mtasts_need_fuzz_deps() {
+  _mtasts_apt_install clang libclang-rt-14-dev llvm-14
+}
+
 mtasts_node() { command -v node; }
 
 # Configures (once) and builds the WebAssembly flavour into dist/.
