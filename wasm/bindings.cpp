@@ -58,11 +58,28 @@ emscripten::val guarded(F&& f) {
   }
 }
 
+/**
+ * A JS value read as std::string: a string or a Uint8Array, else a C++
+ * exception (which guarded() answers as {"error"}). Not left to embind's own
+ * check: its BindingError is a JS exception, which no C++ catch sees, and
+ * Emscripten 3.1.6's _emval_as has by then made a handle for the conversion's
+ * destructor list that nothing releases (one emval handle leaked per call).
+ * (The message reuses the operator+ read_observation already needs: another
+ * overload costs 1 KB gzip.)
+ */
+[[gnu::noinline]] std::string text_of(const emscripten::val& x, const char* what) {
+  if (!x.isString() && !x.instanceof(emscripten::val::global("Uint8Array"))) {
+    const std::string name(what);
+    throw std::invalid_argument("neither a string nor bytes: " + name);
+  }
+  return x.as<std::string>();
+}
+
 std::vector<std::string> strings_of(const emscripten::val& arr) {
   std::vector<std::string> out;
   const auto n = arr["length"].as<unsigned>();
   out.reserve(n);
-  for (unsigned i = 0; i < n; ++i) out.push_back(arr[i].as<std::string>());
+  for (unsigned i = 0; i < n; ++i) out.push_back(text_of(arr[i], "a record's character-string"));
   return out;
 }
 
@@ -91,7 +108,7 @@ emscripten::val lint_tlsrpt_strings(const emscripten::val& strings) {
 // dozen uses they cost kilobytes of WebAssembly.
 [[gnu::noinline]] std::string field_string(const emscripten::val& v, const char* key) {
   emscripten::val x = v[key];
-  return x.isUndefined() || x.isNull() ? std::string() : x.as<std::string>();
+  return x.isUndefined() || x.isNull() ? std::string() : text_of(x, key);
 }
 [[gnu::noinline]] double field_number(const emscripten::val& v, const char* key, double fallback) {
   emscripten::val x = v[key];
