@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::vector<fs::path> files;
     std::error_code ec;
-    if (fs::is_directory(argv[i], ec)) {
+    const bool listed = fs::is_directory(argv[i], ec);
+    if (listed) {
       for (const auto& e : fs::recursive_directory_iterator(argv[i]))
         if (e.is_regular_file()) files.push_back(e.path());
     } else {
@@ -29,7 +30,10 @@ int main(int argc, char** argv) {
     for (const auto& f : files) {
       std::ifstream in(f, std::ios::binary);
       if (!in) {
+        // A file named on the command line must exist; one listed from a directory may have
+        // been removed since (a running fuzzer replaces corpus entries with smaller ones).
         std::fprintf(stderr, "cannot read %s\n", f.string().c_str());
+        if (listed) continue;
         return 2;
       }
       const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
