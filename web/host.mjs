@@ -190,6 +190,35 @@ async function readCapped(response, cap, signal) {
   return { bytes, over };
 }
 
+/**
+ * `promise` (a pending fetch), or a rejection with the signal's reason as soon
+ * as `signal` aborts, whichever comes first. fetch() rejects on abort by
+ * itself; one that ignores its signal (a wrapper or polyfill that drops
+ * `init.signal`, an extension's proxy) would otherwise hold the request, and
+ * with it the whole check, past every deadline: such a fetch never settled
+ * and checkDomain never resolved. A response that still arrives after the
+ * abort has its body cancelled.
+ * @template T
+ * @param {Promise<T>} promise
+ * @param {AbortSignal} signal
+ * @returns {Promise<T>}
+ */
+function untilAborted(promise, signal) {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(promise).then((value) => {
+      signal.removeEventListener('abort', onAbort);
+      if (signal.aborted) discardBody(value);
+      resolve(value);
+    }, (err) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(err);
+    });
+  });
+}
+
 /** Cancel a body we do not want, ignoring errors. @param {any} response */
 function discardBody(response) {
   try {
@@ -279,14 +308,14 @@ export async function dohQuery(resolverUrl, wire, {
     if (deadline.reason()) return failed(null);
     let response;
     try {
-      response = await fetch(url, {
+      response = await untilAborted(fetch(url, {
         method: 'GET',
         mode: 'cors',
         headers: { accept: 'application/dns-message' },
         credentials: 'omit',
         referrerPolicy: 'no-referrer',
         signal: deadline.signal,
-      });
+      }), deadline.signal);
     } catch (err) {
       return failed(err);
     }
@@ -297,7 +326,12 @@ export async function dohQuery(resolverUrl, wire, {
       try {
         read = await readCapped(response, MAX_DNS_MESSAGE + 1, deadline.signal);
       } catch (err) {
-        return failed(err);
+        // The resolver answered 200 and the body then broke off (a reset): say
+        // so, as fetchPolicy does, rather than pass on a bare "network error"
+        // that reads as if the resolver was never reached.
+        const obs = failed(err);
+        if (obs.kind === 'network-error') obs.message = `body read failed: ${obs.message}`;
+        return obs;
       }
       if (read.over) {
         // Larger than any DNS message (RFC 1035 §4.2.2): reading stopped there;
@@ -416,9 +450,9 @@ export async function fetchPolicy(domain, {
     // 1. The real fetch: readable only if the host sends CORS headers.
     let corsError;
     try {
-      const response = await fetch(url, {
+      const response = await untilAborted(fetch(url, {
         ...common, mode: 'cors', redirect: 'manual', signal: deadline.signal,
-      });
+      }), deadline.signal);
       return await observe(response);
     } catch (err) {
       corsError = err;
@@ -431,9 +465,9 @@ export async function fetchPolicy(domain, {
     /** @type {PolicyObservation} */
     let direct;
     try {
-      const probe = await fetch(url, {
+      const probe = await untilAborted(fetch(url, {
         ...common, mode: 'no-cors', redirect: 'follow', signal: deadline.signal,
-      });
+      }), deadline.signal);
       discardBody(probe);
       direct = { kind: 'cors-blocked', url, message: messageOf(corsError), elapsedMs: elapsed() };
     } catch (err) {
@@ -445,9 +479,9 @@ export async function fetchPolicy(domain, {
     const relayUrl = relay.replace('{url}', encodeURIComponent(url));
     const tag = { via: /** @type {const} */ ('relay'), relayUrl, direct };
     try {
-      const response = await fetch(relayUrl, {
+      const response = await untilAborted(fetch(relayUrl, {
         ...common, mode: 'cors', redirect: 'manual', signal: deadline.signal,
-      });
+      }), deadline.signal);
       // The relay's own failures (tools/relay: bad request, upstream
       // unreachable, timeout) are marked, so they are never taken for the
       // policy host's status.
