@@ -40,6 +40,20 @@
 //   another name), tc: true (TC bit), hang: true (never answers; honours
 //   abort), delayMs: n (this name answers later), stopCname: true (CNAME
 //   answers at this name stop at the first link).
+// Fault injection (per name or everyQuery, like the overrides above):
+//   httpType / httpBody / httpHeaders: with `http`, the Content-Type (default
+//   'text/plain'), body and extra headers of that answer (e.g. http: 429,
+//   httpHeaders: { 'retry-after': '120' }; http: 200, httpType: 'text/html'),
+//   networkError: true (fetch rejects TypeError('Failed to fetch')),
+//   ignoreAbort: true (with hang: the promise never settles, even on abort),
+//   truncate: n (only the first n bytes of the answer; n < 0 drops -n bytes),
+//   padTo: n (zero bytes appended up to n bytes: an answer past 65,535 bytes),
+//   bodyError: n (the body stream errors with TypeError('network error')
+//   after n bytes), respond: ({ q, query, signal, message }) => Response
+//   (any answer; `message` builds the zone's answer as bytes).
+// Every call whose response has a body records what was read of it in
+// `call.stream`: { pulled (bytes handed to the reader), chunks, cancelled,
+// errored, closed }.
 // A name absent from the zone answers NXDOMAIN; a present name without the
 // asked type answers NOERROR with no answer (NODATA). CNAMEs are followed
 // inside the zone and all links plus the final records are returned, unless
@@ -52,7 +66,9 @@
 //   (string | Uint8Array), cors (true), tls: 'fail', redirect: { status: 301,
 //   location }, neverEnds: true (a chunk every chunkMs (50) forever), size: N
 //   (body padded with 'a' to N bytes), delayMs, chunkSize (16384),
-//   headers: {extra}.
+//   headers: {extra}, bodyError: n (the body errors after n bytes, like a
+//   connection reset), hang: true (never answers; honours abort; with
+//   ignoreAbort: true it ignores abort too).
 // Chromium emulation: mode 'cors' (the default) to a host without CORS
 // rejects TypeError('Failed to fetch'); mode 'no-cors' resolves to an opaque
 // response (only with redirect 'follow'; other redirect modes reject, as in
@@ -412,7 +428,9 @@ const opaque = (type) => ({
  * A body stream that delivers `bytes` in chunks (or, with neverEnds, a chunk
  * every chunkMs forever), errors with signal.reason when the signal aborts.
  */
-function bodyStream(bytes, { neverEnds = false, chunkMs = 50, chunkSize = 16384, signal } = {}) {
+function bodyStream(bytes, {
+  neverEnds = false, chunkMs = 50, chunkSize = 16384, signal, errorAfter, stats = newStats(),
+} = {}) {
   let off = 0;
   let timer = null;
   let done = false;
@@ -421,8 +439,10 @@ function bodyStream(bytes, { neverEnds = false, chunkMs = 50, chunkSize = 16384,
     if (done) return;
     done = true;
     clearTimeout(timer);
+    stats.errored = true;
     try { ctrl?.error(signal.reason); } catch { /* already closed */ }
   };
+  const give = (c, chunk) => { stats.pulled += chunk.length; stats.chunks += 1; c.enqueue(chunk); };
   return new ReadableStream({
     start(c) {
       ctrl = c;
@@ -434,24 +454,42 @@ function bodyStream(bytes, { neverEnds = false, chunkMs = 50, chunkSize = 16384,
       if (neverEnds) {
         return new Promise((res) => {
           timer = setTimeout(() => {
-            if (!done) c.enqueue(enc.encode('mode: enforce\n'));
+            if (!done) give(c, enc.encode('mode: enforce\n'));
             res();
           }, chunkMs);
         });
       }
+      if (errorAfter !== undefined && off >= errorAfter) {
+        // The connection broke mid-body: what Chromium's reader then rejects with.
+        done = true;
+        stats.errored = true;
+        signal?.removeEventListener('abort', onAbort);
+        c.error(new TypeError('network error'));
+        return undefined;
+      }
       if (off >= bytes.length) {
         done = true;
+        stats.closed = true;
         signal?.removeEventListener('abort', onAbort);
         c.close();
         return undefined;
       }
-      c.enqueue(bytes.slice(off, off + chunkSize));
-      off += chunkSize;
+      const end = Math.min(off + chunkSize, errorAfter ?? Infinity);
+      give(c, bytes.slice(off, end));
+      off = end;
       return undefined;
     },
-    cancel() { done = true; clearTimeout(timer); signal?.removeEventListener('abort', onAbort); },
+    cancel() { done = true; stats.cancelled = true; clearTimeout(timer); signal?.removeEventListener('abort', onAbort); },
   }, { highWaterMark: 0 });
 }
+
+/** What a reader took of one body stream (see call.stream). */
+function newStats() {
+  return { pulled: 0, chunks: 0, cancelled: false, errored: false, closed: false };
+}
+
+/** A promise that never settles, whatever happens to the signal (a fetch that ignores abort). */
+const forever = () => new Promise(() => {});
 
 function hostBehaviour(hosts, url) {
   if (Object.prototype.hasOwnProperty.call(hosts, url)) return hosts[url];
@@ -509,34 +547,60 @@ export function makeNet({
     const wait = pick('delayMs') ?? delayMs;
     if (wait) await sleep(wait, signal);
     else if (signal?.aborted) throw signal.reason;
-    if (pick('hang')) return never(signal);
-    const headers = { 'content-type': 'application/dns-message', 'access-control-allow-origin': '*' };
+    if (pick('hang')) return pick('ignoreAbort') ? forever() : never(signal);
+    if (pick('networkError')) throw failed();
+    const stats = newStats();
+    call.stream = stats;
+    const stream = (bytes) => bodyStream(bytes, { signal, stats, errorAfter: pick('bodyError') });
+    // Content-Length as DoH servers send it: the whole body's (also when
+    // bodyError cuts it short, as a reset does).
+    const headers = (bytes) => ({
+      'content-type': 'application/dns-message', 'access-control-allow-origin': '*', 'content-length': String(bytes.length),
+    });
     const http = pick('http');
     if (http !== undefined) {
-      return new Response(`resolver error ${http}`, { status: http, headers: { 'content-type': 'text/plain', 'access-control-allow-origin': '*' } });
+      const raw = pick('httpBody') ?? `resolver error ${http}`;
+      const body = raw instanceof Uint8Array ? raw : enc.encode(raw);
+      return new Response(stream(body), {
+        status: http,
+        headers: { ...headers(body), 'content-type': pick('httpType') ?? 'text/plain', ...(pick('httpHeaders') ?? {}) },
+      });
     }
+    const message = () => {
+      const r = resolve(lowerZone, q.name, q.type, { followCname });
+      if (everyQuery?.rcode !== undefined) { r.rcode = rcodeValue(everyQuery.rcode); r.answers = []; }
+      return buildResponse({
+        id: pick('wrongId') ? (q.id ^ 0x5a5a) || 1 : q.id,
+        rd: q.rd, opcode: q.opcode,
+        qname: pick('wrongQuestion') ? 'wrong.question.invalid' : q.name, qtype: q.type, qclass: q.qclass,
+        rcode: r.rcode, ad: r.ad && r.rcode === 0, tc: !!pick('tc'), answers: r.answers,
+        compress: compress || !!pick('compress'),
+      });
+    };
+    const respond = pick('respond');
+    if (respond !== undefined) return respond({ q, query, signal, message });
     const garbage = pick('garbage');
-    if (garbage !== undefined) return new Response(bodyStream(garbage, { signal }), { status: 200, headers });
-    const r = resolve(lowerZone, q.name, q.type, { followCname });
-    if (everyQuery?.rcode !== undefined) { r.rcode = rcodeValue(everyQuery.rcode); r.answers = []; }
-    const msg = buildResponse({
-      id: pick('wrongId') ? (q.id ^ 0x5a5a) || 1 : q.id,
-      rd: q.rd, opcode: q.opcode,
-      qname: pick('wrongQuestion') ? 'wrong.question.invalid' : q.name, qtype: q.type, qclass: q.qclass,
-      rcode: r.rcode, ad: r.ad && r.rcode === 0, tc: !!pick('tc'), answers: r.answers,
-      compress: compress || !!pick('compress'),
-    });
-    return new Response(bodyStream(msg, { signal }), { status: 200, headers });
+    if (garbage !== undefined) return new Response(stream(garbage), { status: 200, headers: headers(garbage) });
+    let msg = message();
+    const truncate = pick('truncate');
+    if (truncate !== undefined) msg = msg.subarray(0, truncate < 0 ? Math.max(0, msg.length + truncate) : truncate);
+    const padTo = pick('padTo');
+    if (padTo !== undefined && padTo > msg.length) {
+      const padded = new Uint8Array(padTo);
+      padded.set(msg);
+      msg = padded;
+    }
+    return new Response(stream(msg), { status: 200, headers: headers(msg) });
   }
 
-  async function host(url, init, b, depth = 0) {
+  async function host(url, init, b, depth = 0, call = {}) {
     const signal = init.signal;
     const mode = init.mode ?? 'cors';
     const redirect = init.redirect ?? 'follow';
     const wait = b.delayMs ?? delayMs;
     if (wait) await sleep(wait, signal);
     else if (signal?.aborted) throw signal.reason;
-    if (b.hang) return never(signal);
+    if (b.hang) return b.ignoreAbort ? forever() : never(signal);
     if (b.tls === 'fail') throw failed();
     if (mode === 'no-cors') {
       // Cross-origin no-cors only allows redirect 'follow' (WPT redirect-mode).
@@ -544,7 +608,7 @@ export function makeNet({
       if (b.redirect) {
         const next = hostBehaviour(hosts, b.redirect.location);
         if (!next || depth > 20) throw failed();
-        return host(b.redirect.location, init, next, depth + 1);
+        return host(b.redirect.location, init, next, depth + 1, call);
       }
       return opaque('opaque');
     }
@@ -555,7 +619,7 @@ export function makeNet({
       if (redirect === 'error') throw failed();
       const next = hostBehaviour(hosts, b.redirect.location);
       if (!next || depth > 20) throw failed();
-      const r = await host(b.redirect.location, init, next, depth + 1);
+      const r = await host(b.redirect.location, init, next, depth + 1, call);
       Object.defineProperty(r, 'redirected', { value: true });
       return r;
     }
@@ -571,7 +635,10 @@ export function makeNet({
     if (!b.neverEnds) headers['content-length'] = String(bytes.length);
     const status = b.status ?? 200;
     const nullBody = status === 204 || status === 205 || status === 304;
-    const stream = nullBody ? null : bodyStream(bytes, { neverEnds: b.neverEnds, chunkMs: b.chunkMs, chunkSize: b.chunkSize, signal });
+    if (!nullBody) call.stream = newStats();
+    const stream = nullBody ? null : bodyStream(bytes, {
+      neverEnds: b.neverEnds, chunkMs: b.chunkMs, chunkSize: b.chunkSize, signal, errorAfter: b.bodyError, stats: call.stream,
+    });
     return new Response(stream, { status, headers });
   }
 
@@ -587,7 +654,7 @@ export function makeNet({
       const b = hostBehaviour(hosts, url);
       if (b) {
         call.kind = 'host';
-        p = host(url, init, b);
+        p = host(url, init, b, 0, call);
       } else {
         p = Promise.reject(failed());
       }
