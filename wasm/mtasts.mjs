@@ -249,7 +249,10 @@ async function instantiate() {
           if (obs.contentType != null) out.content_type = obs.contentType;
           if (obs.detail) out.message = obs.detail;
         }
-        if (obs.kind === 'network-error') out.message = obs.message;
+        if (obs.kind === 'network-error') {
+          out.message = obs.message;
+          if (obs.status) out.status = obs.status;  // set when the body broke off after the headers
+        }
         return out;
       }
       let obs;
@@ -284,6 +287,7 @@ async function instantiate() {
         out.status = obs.status;
       } else if (obs.kind === 'cors-blocked' || obs.kind === 'unreachable') {
         out.message = obs.message;
+        if (obs.kind === 'unreachable' && obs.status) out.status = obs.status;  // the body broke off
       }
       return out;
     }

@@ -32,7 +32,7 @@ const DETAIL_BYTES = 1024;
  *   | { kind: 'http-error', status: number, contentType: string | null, detail?: string, elapsedMs: number }
  *   | { kind: 'timeout', elapsedMs: number }
  *   | { kind: 'aborted', elapsedMs: number }
- *   | { kind: 'network-error', message: string, elapsedMs: number }} DohObservation
+ *   | { kind: 'network-error', message: string, elapsedMs: number, status?: number }} DohObservation
  */
 
 /**
@@ -330,7 +330,10 @@ export async function dohQuery(resolverUrl, wire, {
         // so, as fetchPolicy does, rather than pass on a bare "network error"
         // that reads as if the resolver was never reached.
         const obs = failed(err);
-        if (obs.kind === 'network-error') obs.message = `body read failed: ${obs.message}`;
+        if (obs.kind === 'network-error') {
+          obs.message = `body read failed: ${obs.message}`;
+          obs.status = status;  // the headers did arrive: the engine words it as a broken answer
+        }
         return obs;
       }
       if (read.over) {
@@ -434,7 +437,8 @@ export async function fetchPolicy(domain, {
     try {
       read = await readCapped(response, maxBytes + 1, deadline.signal);
     } catch (err) {
-      return stopped() ?? { kind: 'unreachable', url, message: `body read failed: ${messageOf(err)}`, elapsedMs: elapsed() };
+      // `status` tells the engine the connection worked and the body broke off.
+      return stopped() ?? { kind: 'unreachable', url, status, message: `body read failed: ${messageOf(err)}`, elapsedMs: elapsed() };
     }
     return {
       kind: 'response', url, status, contentType,

@@ -442,6 +442,11 @@ finding runner::failure_of(const observation& o, const std::string& what) const 
     case observation_kind::aborted:
       return stopped("the answer to " + what + " arrived");
     case observation_kind::network_error:
+      if (o.status != 0)  // the headers came; the body broke off
+        return finding{code::dns_query_failed, "The resolver answered HTTP " + std::to_string(o.status) + " to the query for " +
+                                                   what + ", but the answer broke off before it was read" +
+                                                   (o.message.empty() ? std::string() : " (" + quote(o.message, 120) + ")") +
+                                                   ". Nothing is known about this name."};
       return finding{code::dns_query_failed, "The resolver could not be reached for " + what +
                                                  (o.message.empty() ? std::string() : " (" + quote(o.message, 120) + ")") +
                                                  ": the network, the resolver URL, or the resolver's CORS policy."};
@@ -723,6 +728,18 @@ void runner::check_policy_fetch(const lookup& a, const lookup& aaaa) {
       policy_unknown_ = true;
       return;
     case observation_kind::unreachable: {
+      if (o->status != 0) {
+        // The headers came (the connection and the certificate were fine); the body broke off.
+        add(c, code::policy_fetch_unreachable,
+            url + " answered HTTP " + std::to_string(o->status) + ", but the connection broke before the body was read" +
+                (o->message.empty() ? std::string() : " (the browser said " + quote(o->message, 80) + ")") +
+                ", so there is no policy to check. Senders that lose the body have no policy either; if it happens "
+                "again, look at the web server's logs and at any proxy in front of it.");
+        facts_.policy = ps::unreachable;
+        c.status = status::fail;
+        c.summary = "The policy host answered, but the body broke off.";
+        return;
+      }
       if (!a.settled() || !aaaa.settled()) {
         if (opt_.aborted) {
           c.findings.push_back(stopped("the address of " + host + " was known"));

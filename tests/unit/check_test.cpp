@@ -568,6 +568,19 @@ const std::vector<scenario>& scenarios() {
                    CHECK(contains(finding_of(o.rep, "sts.dns.missing")->message, "NXDOMAIN"));
                    for (const auto& h : o.rep.mx) CHECK_FALSE(h.covered.has_value());
                  }});
+    t.push_back({"F: the policy host answered 200, then the connection broke before the body was read",
+                 [](world& w) {
+                   w.policy = policy_event(observation_kind::unreachable, 200);
+                   w.policy->message = "body read failed: terminated";
+                 },
+                 "F", "none", true, S{{"policy_fetch", "fail"}, {"policy", "info"}, {"mx", "info"}},
+                 {"policy.fetch.unreachable", "dane.tlsa.missing", "dnssec.not_validated"},
+                 [](const outcome& o) {
+                   const auto* f = finding_of(o.rep, "policy.fetch.unreachable");
+                   REQUIRE(f);
+                   CHECK_MESSAGE(contains(f->message, "answered HTTP 200, but the connection broke"), f->message);
+                   CHECK_MESSAGE(!contains(f->message, "certificate"), f->message);  // the TLS handshake worked
+                 }});
     t.push_back({"F: a policy is served but the _mta-sts name exists without TXT (NODATA)",
                  [](world& w) { w.z["_mta-sts.example.com"].txt.clear(); },
                  "F", "none", true, S{{"sts", "fail"}, {"policy", "pass"}},
@@ -741,6 +754,9 @@ const std::vector<scenario>& scenarios() {
          [](node& n) { n.failure = dns_failure(observation_kind::network_error, 0, "Failed to fetch"); },
          "dns.query.failed", "Failed to fetch"},
         {"resolver timeout", [](node& n) { n.failure = dns_failure(observation_kind::timeout); }, "dns.query.timeout", "5 s"},
+        {"answer broke off after the headers",
+         [](node& n) { n.failure = dns_failure(observation_kind::network_error, 200, "body read failed: terminated"); },
+         "dns.query.failed", "answered HTTP 200 to the query for TXT _mta-sts.example.com, but the answer broke off"},
         {"malformed bytes", [](node& n) { n.garbage = std::string("\x00\x00\x81", 3); }, "dns.query.malformed", "not a valid DNS message"},
         {"response with another ID", [](node& n) { n.wrong_id = true; }, "dns.query.malformed", "does not answer"},
         {"response to another question", [](node& n) { n.wrong_question = true; }, "dns.query.malformed", "does not answer"},
