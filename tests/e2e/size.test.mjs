@@ -1,0 +1,112 @@
+// Size budgets (issue 7), measured the way a visitor's browser loads the files:
+//
+//   the .wasm                       ≤ 100 KB gzip   every dist/*.wasm file
+//   the page's first load           ≤ 150 KB gzip   every response of a first visit to index.html
+//   the widget before it is visible ≤  15 KB gzip   every response from dist's origin on a host page,
+//                                                   the element off-screen (its script and its imports)
+//
+// 1 KB = 1024 bytes. gzip = Node's zlib at level 9 on each response body,
+// summed; headers are not counted, nor data: URLs (no transfer). The page's
+// first load is recorded in headless Chromium, not listed by hand: a fresh
+// context (empty cache) opens dist/index.html#lint with a policy already in the
+// text box, and every response counts until the module is ready, that policy
+// is linted and the network has been idle for 500 ms (tools/benchmarks/browser.mjs,
+// firstVisit; ./tools/bench prints the same figures). The widget: a host page on
+// another origin with the script tag and an <mtasts-check> 4,000 px below the
+// fold, loaded until idle (widgetVisit); what it loads once scrolled into view
+// (the checker and its wasm) is printed, with no budget of its own beyond the
+// .wasm's. Sizes, never times: this test does not depend on the machine's load.
+//
+//   node --test tests/e2e/size.test.mjs
+//   MTASTS_DIST=/tmp/dist node --test tests/e2e/size.test.mjs
+//
+// Needs what the other e2e suites need (support/browser.mjs).
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync, constants as zc } from 'node:zlib';
+import { guard, verifyGuards } from './support/guard.mjs';
+import { startBrowser, firstVisit, widgetVisit, recordResponses, totals, overBudget } from '../../tools/benchmarks/browser.mjs';
+import { KB, gzipBytes } from '../../tools/benchmarks/common.mjs';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const dist = path.resolve(process.env.MTASTS_DIST || path.join(repo, 'dist'));
+const T = { timeout: 60_000 };
+
+const BUDGETS = Object.freeze({ wasm: 100 * KB, page: 150 * KB, widget: 15 * KB });
+
+/** @type {Awaited<ReturnType<typeof startBrowser>>} */
+let env;
+before(async () => { env = await startBrowser(dist); });
+after(async () => { await env?.close(); });
+afterEach(verifyGuards);
+
+const kb = (n) => `${(n / KB).toFixed(1)} KB (${n.toLocaleString('en-US')} bytes)`;
+const list = (responses) => responses.map((r) => `\n    ${new URL(r.url).pathname.padEnd(24)} ${String(r.bytes).padStart(8)} ${String(r.gzip).padStart(8)}`).join('');
+
+test('the measure: gzip -9 of each body, summed; a budget is exceeded by one byte more', async () => {
+  const body = Buffer.from('version: STSv1\nmode: enforce\n'.repeat(50));
+  assert.equal(gzipBytes(body), gzipSync(body, { level: zc.Z_BEST_COMPRESSION }).length);
+  assert.ok(gzipBytes(body) < body.length / 5, 'repetitive text compresses');
+
+  const responses = [{ url: 'http://x/a', status: 200, bytes: 10, gzip: 7 }, { url: 'http://x/b', status: 200, bytes: 20, gzip: 12 }];
+  assert.deepEqual(totals(responses), { responses: 2, bytes: 30, gzip: 19 });
+  assert.deepEqual(totals([]), { responses: 0, bytes: 0, gzip: 0 });
+
+  assert.deepEqual(overBudget({ page: 19 }, { page: 19 }), []);
+  assert.deepEqual(overBudget({ page: 20 }, { page: 19 }), [{ name: 'page', gzip: 20, budget: 19 }]);
+  assert.deepEqual(overBudget({}, { page: 19 }), [{ name: 'page', gzip: undefined, budget: 19 }], 'a size not measured fails');
+
+  // recordResponses against a real page: every http(s) response, with its body gzipped.
+  const context = await env.browser.newContext();
+  await guard(context, { allow: [env.site.origin] });
+  const page = await context.newPage();
+  const rec = recordResponses(page);
+  await page.goto(`${env.site.base}mtasts-widget.js`);
+  const [r] = await rec.take();
+  const file = readFileSync(path.join(dist, 'mtasts-widget.js'));
+  assert.deepEqual(r, { url: `${env.site.base}mtasts-widget.js`, status: 200, bytes: file.length, gzip: gzipBytes(file) });
+  await context.close();
+});
+
+test('the .wasm, the page\'s first load and the widget before it shows stay within their gzip budgets', T, async (t) => {
+  const wasmFiles = readdirSync(dist).filter((f) => f.endsWith('.wasm'))
+    .map((f) => ({ file: f, gzip: gzipBytes(readFileSync(path.join(dist, f))) }));
+  assert.ok(wasmFiles.length > 0, `no .wasm in ${dist}`);
+
+  const context = await env.browser.newContext();
+  await guard(context, { allow: [env.site.origin] });
+  const visit = await firstVisit(context, `${env.site.base}index.html#lint`);
+  await context.close();
+  const page = totals(visit.responses);
+  assert.match(visit.timings.first_lint_text, /^Valid policy/, 'the page linted the policy in its text box');
+  const wasmLoaded = visit.responses.filter((r) => /\.wasm$/.test(new URL(r.url).pathname));
+  assert.equal(wasmLoaded.length, 1, 'the page loads its wasm once');
+  assert.ok(wasmFiles.some((w) => w.gzip === wasmLoaded[0].gzip), 'the wasm the page loads is a dist/*.wasm file');
+
+  const widget = await widgetVisit(async () => {
+    const c = await env.browser.newContext();
+    await guard(c, { allow: [env.host.origin, env.site.origin] });
+    return c;
+  }, env.host, env.site);
+  const before = totals(widget.before.responses);
+  const afterShown = totals(widget.after.responses);
+  assert.ok(before.responses >= 1 && /mtasts-widget\.js$/.test(widget.before.responses[0].url), 'the widget script was loaded');
+  assert.ok(!widget.before.responses.some((r) => /\.wasm$/.test(r.url)), 'no wasm before the widget is visible');
+
+  const measured = { wasm: Math.max(...wasmFiles.map((w) => w.gzip)), page: page.gzip, widget: before.gzip };
+  for (const [name, budget] of Object.entries(BUDGETS)) {
+    t.diagnostic(`${name}: ${kb(measured[name])} of ${kb(budget)}; margin ${kb(budget - measured[name])}`);
+  }
+  t.diagnostic(`widget once visible and loaded, on top: ${kb(afterShown.gzip)} in ${afterShown.responses} responses`);
+
+  const over = overBudget(measured, BUDGETS);
+  assert.deepEqual(over, [], `over budget:${over.map((o) => `\n  ${o.name}: ${kb(o.gzip)} > ${kb(o.budget)}`).join('')}`
+    + `\n  the page's first load (path, bytes, gzip):${list(visit.responses)}`
+    + `\n  the widget before it is visible:${list(widget.before.responses)}`
+    + `\n  the wasm files: ${wasmFiles.map((w) => `${w.file} ${w.gzip}`).join(', ')}`);
+  // The same comparison fails on these measurements when the budgets are small: the check can fail.
+  assert.deepEqual(overBudget(measured, { wasm: 1, page: 1, widget: 1 }).map((o) => o.name), ['wasm', 'page', 'widget']);
+});
