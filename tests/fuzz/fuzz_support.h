@@ -15,10 +15,12 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "mtasts/finding.h"
+#include "mtasts/report_json.h"
 
 namespace mtasts_fuzz {
 
@@ -85,6 +87,35 @@ void require_consistent(const Result& r, const Value& value) {
   for (const auto& f : r.findings) {
     MTASTS_FUZZ_REQUIRE(static_cast<std::size_t>(f.code) < mtasts::code_count(), "a finding code outside the table");
     MTASTS_FUZZ_REQUIRE(!f.message.empty(), "a finding without a message");
+  }
+}
+
+/**
+ * The body of both TXT record harnesses: the first byte cuts the rest into
+ * character-strings (every `cut`-th byte starts a new one); the text and the
+ * strings are linted; both results must be consistent and give parseable
+ * JSON, and the same verdict and record when every string is one DNS can
+ * carry (at most 255 bytes). `check_record` adds the artefact's own rules.
+ */
+template <typename Lint, typename CheckRecord>
+void fuzz_txt_record(const std::uint8_t* data, std::size_t size, Lint lint, CheckRecord check_record) {
+  reader in(data, size);
+  const std::size_t cut = 1 + in.byte();
+  const std::string text = in.rest();
+  std::vector<std::string> strings;
+  for (std::size_t i = 0; i < text.size(); i += cut) strings.push_back(text.substr(i, cut));
+
+  const auto one = lint(text);
+  require_consistent(one, one.record);
+  require_json(mtasts::to_json(one));
+  if (one.record) check_record(*one.record, text);
+
+  const auto many = lint(strings);
+  require_consistent(many, many.record);
+  require_json(mtasts::to_json(many));
+  if (cut <= 255) {
+    MTASTS_FUZZ_REQUIRE(one.valid == many.valid, text);
+    if (one.record) MTASTS_FUZZ_REQUIRE(*one.record == *many.record, text);
   }
 }
 
