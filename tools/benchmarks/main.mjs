@@ -85,7 +85,7 @@ if (args.only.includes('browser')) {
   say(table([['response', 24, 'l'], ['bytes', 9, 'r'], ['gzip', 9, 'r']],
     [...p.files.map((f) => [f.path, num(f.bytes, 0), num(f.gzip, 0)]), ['total', num(p.bytes, 0), `${num(p.gzip, 0)} = ${num(p.gzip / KB)} KB`]]));
   const t = p.median_ms;
-  say(`times from navigation start, median of ${r.runs} first visits (ms): DOMContentLoaded ${num(t.dom_content_loaded)}, wasm requested ${num(t.wasm_request)}, `
+  say(`times from navigation start, median of ${r.runs} first visits (ms): index.html received ${num(t.document_received)}, DOMContentLoaded ${num(t.dom_content_loaded)}, wasm requested ${num(t.wasm_request)}, `
     + `wasm received ${num(t.wasm_response_end)}, API ready ${num(t.ready)}, first lint result ${num(t.first_lint)}`);
   say(`  ${p.streaming ? 'instantiateStreaming' : 'instantiate'} (download, compile, instantiate, overlapping): ${num(t.instantiate)} ms; of it after the last byte: ${num(t.after_download)} ms`);
   const w = r.widget;
