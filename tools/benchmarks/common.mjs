@@ -15,8 +15,12 @@ export const DIST = resolve(process.env.MTASTS_DIST || join(REPO, 'dist'));
 export const NATIVE_BUILD = resolve(process.env.MTASTS_NATIVE_BUILD || join(REPO, 'build', 'native'));
 export const CORPUS = join(REPO, 'tools', 'benchmarks', 'corpus');
 
-/** 1 KB = 1024 bytes, in every figure and budget of ./tools/bench and tests/e2e/size.test.mjs. */
-export const KB = 1024;
+/**
+ * 1 KB = 1,000 bytes, in every figure and budget of ./tools/bench and
+ * tests/e2e/size.test.mjs: the stricter reading of the issue's "100 KB", so a
+ * budget met here is met in binary kilobytes (1,024 bytes) too.
+ */
+export const KB = 1000;
 
 /** gzip at level 9 with Node's zlib: the size a body takes on the wire when served compressed. */
 export const gzipBytes = (buf) => gzipSync(buf, { level: zc.Z_BEST_COMPRESSION }).length;
