@@ -11,8 +11,28 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const table = readFileSync(`${root}core/include/mtasts/codes.def`, 'utf8');
 const docPath = `${root}docs/FINDINGS.md`;
 
-const row = /MTASTS_CODE\(\s*(\w+),\s*"([^"]+)",\s*(error|warning|info),\s*"([^"]*)",\s*"((?:[^"\\]|\\.)*)"\s*\)/g;
-const codes = [...table.matchAll(row)].map(([, id, code, severity, rfc, fix]) => ({ id, code, severity, rfc, fix }));
+const row = /MTASTS_CODE\(\s*(\w+),\s*"([^"]+)",\s*(error|warning|info),\s*(observed|unobserved),\s*(\w+),\s*"([^"]*)",\s*"((?:[^"\\]|\\.)*)"\s*\)/g;
+const codes = [...table.matchAll(row)].map(([, id, code, severity, observation, effect, rfc, fix]) => ({
+  id, code, severity, observation, effect, rfc, fix,
+}));
+const rowCount = (table.match(/^MTASTS_CODE\(/gm) ?? []).length;
+if (rowCount !== codes.length) throw new Error(`codes.def has ${rowCount} rows but ${codes.length} parse; check the row format`);
+
+/** What the grade column says for each effect (codes.def, core/src/grade.cpp). */
+const EFFECT = {
+  none: '—',
+  fails_check: 'fails its check',
+  domain_missing: 'F',
+  no_grade: 'no grade',
+  withdrawn: 'D',
+  testing: 'B at best',
+  max_age: 'shortfall: max_age',
+  content_type: 'shortfall: Content-Type',
+  tlsrpt: 'shortfall: TLS-RPT',
+  uncovered_testing: 'shortfall: MX not covered',
+  no_dane: 'no A+',
+  uncovered: 'F in enforce, shortfall in testing',
+};
 if (codes.length === 0) throw new Error('no MTASTS_CODE rows found in codes.def');
 
 const groups = new Map([
@@ -41,15 +61,23 @@ treat differently, or the deployment is weaker than it should be; **info** — a
 Each finding's message names the evidence (and, where senders disagree, what each does);
 the fix below is the generic remedy.
 
+The **grade** column says what a finding does to a domain's grade ([GRADING.md](GRADING.md)):
+*not observed* findings say the check could not see something and never count against the
+domain (its check is \`unknown\`); *fails its check* costs what that check's failure costs
+(F for the TXT record, the policy and MX coverage; a shortfall for TLS-RPT; no A+ for DANE);
+a warning that has no other effect keeps the grade from A+.
+
 ${codes.length} codes.
 `;
 for (const [prefix, title] of groups) {
   const rows = codes.filter((c) => c.code.split('.')[0] === prefix);
   if (!rows.length) continue;
-  out += `\n## ${title}\n\n| code | severity | RFC | fix |\n|---|---|---|---|\n`;
+  out += `\n## ${title}\n\n| code | severity | grade | RFC | fix |\n|---|---|---|---|---|\n`;
   for (const c of rows) {
     const fix = c.fix.replace(/\\"/g, '"').replace(/\|/g, '\\|');
-    out += `| <a id="${c.code}"></a>\`${c.code}\` | ${c.severity} | ${c.rfc || '—'} | ${fix} |\n`;
+    const grade = c.observation === 'unobserved' ? 'not observed' : EFFECT[c.effect];
+    if (grade === undefined) throw new Error(`${c.code}: unknown effect ${c.effect}`);
+    out += `| <a id="${c.code}"></a>\`${c.code}\` | ${c.severity} | ${grade} | ${c.rfc || '—'} | ${fix} |\n`;
   }
 }
 const unknown = codes.filter((c) => !groups.has(c.code.split('.')[0]));

@@ -10,12 +10,14 @@ namespace {
 struct code_row {
   std::string_view name;
   severity sev;
+  observation_state obs;
+  grade_effect effect;
   std::string_view rfc;
   std::string_view fix;
 };
 
 constexpr code_row rows[] = {
-#define MTASTS_CODE(id, slug, sev, rfc, fix) {slug, severity::sev, rfc, fix},
+#define MTASTS_CODE(id, slug, sev, obs, effect, rfc, fix) {slug, severity::sev, observation_state::obs, grade_effect::effect, rfc, fix},
 #include "mtasts/codes.def"
 #undef MTASTS_CODE
 };
@@ -34,6 +36,26 @@ std::string_view code_name(code c) noexcept { return row(c).name; }
 severity code_severity(code c) noexcept { return row(c).sev; }
 std::string_view code_rfc(code c) noexcept { return row(c).rfc; }
 std::string_view code_fix(code c) noexcept { return row(c).fix; }
+observation_state code_observation(code c) noexcept { return row(c).obs; }
+grade_effect code_effect(code c) noexcept { return row(c).effect; }
+
+std::string_view effect_name(grade_effect e) noexcept {
+  switch (e) {
+    case grade_effect::none: return "none";
+    case grade_effect::fails_check: return "fails_check";
+    case grade_effect::domain_missing: return "domain_missing";
+    case grade_effect::no_grade: return "no_grade";
+    case grade_effect::withdrawn: return "withdrawn";
+    case grade_effect::testing: return "testing";
+    case grade_effect::max_age: return "max_age";
+    case grade_effect::content_type: return "content_type";
+    case grade_effect::tlsrpt: return "tlsrpt";
+    case grade_effect::uncovered_testing: return "uncovered_testing";
+    case grade_effect::no_dane: return "no_dane";
+    case grade_effect::uncovered: return "uncovered";
+  }
+  return "none";
+}
 
 std::string_view severity_name(severity s) noexcept {
   switch (s) {

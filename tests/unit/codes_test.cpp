@@ -24,7 +24,7 @@ struct def_row {
 
 // The table as written in codes.def, expanded independently of the library.
 const def_row kRows[] = {
-#define MTASTS_CODE(id, slug, sev, rfc, fix) {mtasts::code::id, slug, mtasts::severity::sev, rfc, fix},
+#define MTASTS_CODE(id, slug, sev, obs, effect, rfc, fix) {mtasts::code::id, slug, mtasts::severity::sev, rfc, fix},
 #include "mtasts/codes.def"
 #undef MTASTS_CODE
 };

@@ -23,9 +23,19 @@ namespace mtasts {
 
 enum class severity : std::uint8_t { error, warning, info };
 
+/** Whether a finding states what was observed, or that something could not be observed (codes.def). */
+enum class observation_state : std::uint8_t { observed, unobserved };
+
+/** What an observed finding does to a domain's grade (codes.def; core/src/grade.cpp). */
+enum class grade_effect : std::uint8_t {
+  none, fails_check, domain_missing, no_grade, withdrawn, testing,
+  max_age, content_type, tlsrpt, uncovered_testing, no_dane,
+  uncovered,  ///< an MX host not covered: F in enforce, a shortfall in testing (the MX check's worst when unknown)
+};
+
 /** Every finding code; see codes.def for the table. */
 enum class code : std::uint16_t {
-#define MTASTS_CODE(id, slug, sev, rfc, fix) id,
+#define MTASTS_CODE(id, slug, sev, obs, effect, rfc, fix) id,
 #include "mtasts/codes.def"
 #undef MTASTS_CODE
 };
@@ -51,6 +61,12 @@ severity code_severity(code c) noexcept;
 std::string_view code_rfc(code c) noexcept;
 /** The generic, concrete remedy. */
 std::string_view code_fix(code c) noexcept;
+/** Observed, or "could not observe" (never held against the domain). */
+observation_state code_observation(code c) noexcept;
+/** The code's effect on a domain's grade. */
+grade_effect code_effect(code c) noexcept;
+/** "none", "fails_check", ... as in codes.def. */
+std::string_view effect_name(grade_effect e) noexcept;
 /** "error", "warning" or "info". */
 std::string_view severity_name(severity s) noexcept;
 /** Looks a code up by its dotted name; false when there is none. */
