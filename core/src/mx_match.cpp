@@ -2,61 +2,52 @@
  * @file mx_match.cpp
  * @brief RFC 8461 §4.1: "the wildcard character '*' ... matches only the
  *        left-most label", compared as RFC 6125 DNS-IDs (ASCII, case-insensitive).
+ *
+ * The pattern must be a pattern the policy grammar allows (`["*."] Domain`,
+ * hostname.h's host grammar); the host is a name from DNS (the DNS grammar:
+ * an MX RDATA name may hold an underscore). Anything else matches nothing.
  */
 #include "mtasts/mx_match.h"
 
+#include "hostname.h"
 #include "text.h"
 
 namespace mtasts {
 namespace {
-
-using detail::ascii_lower;
-using detail::is_alnum;
 
 std::string_view drop_one_trailing_dot(std::string_view s) noexcept {
   if (!s.empty() && s.back() == '.') s.remove_suffix(1);
   return s;
 }
 
-/** LDH labels separated by single dots, none empty (underscores allowed: names, not hosts). */
-bool plausible_name(std::string_view s) noexcept {
-  if (s.empty() || s.size() > 253) return false;
-  std::size_t label = 0;
-  for (char c : s) {
-    if (c == '.') {
-      if (label == 0) return false;
-      label = 0;
-      continue;
-    }
-    if (!(is_alnum(c) || c == '-' || c == '_')) return false;
-    if (++label > 63) return false;
-  }
-  return label != 0;
-}
-
-bool iequal(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  return true;
-}
-
 }  // namespace
 
 bool mx_matches(std::string_view pattern, std::string_view host) noexcept {
+  using detail::name_grammar;
   pattern = drop_one_trailing_dot(pattern);
   host = drop_one_trailing_dot(host);
-  if (!plausible_name(host)) return false;
+  if (!detail::scan_name(host, name_grammar::dns).ok()) return false;
   if (pattern.size() >= 2 && pattern[0] == '*' && pattern[1] == '.') {
     // "*.example.com": the host is one whole label, a dot, then the suffix.
     const std::string_view suffix = pattern.substr(2);
-    if (!plausible_name(suffix)) return false;
+    if (!detail::scan_name(suffix, name_grammar::host).ok()) return false;
     const std::size_t dot = host.find('.');
     if (dot == std::string_view::npos || dot == 0) return false;
-    return iequal(host.substr(dot + 1), suffix);
+    return detail::iequals(host.substr(dot + 1), suffix);
   }
-  if (!plausible_name(pattern)) return false;
-  return iequal(pattern, host);
+  if (!detail::scan_name(pattern, name_grammar::host).ok()) return false;
+  return detail::iequals(pattern, host);
+}
+
+bool is_host_name(std::string_view name) noexcept {
+  name = drop_one_trailing_dot(name);
+  const auto s = detail::scan_name(name, detail::name_grammar::host);
+  if (!s.ok() || s.labels < 2) return false;
+  // RFC 3696 §2: a top-level domain is never all-numeric, so neither is a host name (and 192.0.2.1 is an address).
+  const std::string_view last = name.substr(name.rfind('.') + 1);
+  for (char c : last)
+    if (!detail::is_digit(c)) return true;
+  return false;
 }
 
 }  // namespace mtasts

@@ -15,6 +15,44 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = ascii_lower(c);
+  return out;
+}
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+  std::string out = std::to_string(n);
+  out += ' ';
+  out += n == 1 ? one : many;
+  return out;
+}
+
+std::string list_names(const std::vector<std::string>& names, std::size_t max) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size() && i < max; ++i) {
+    if (i > 0) out += ", ";
+    out += names[i];
+  }
+  if (names.size() > max) out += ", and " + std::to_string(names.size() - max) + " more";
+  return out;
+}
+
+std::string join_and(const std::vector<std::string>& parts) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += i + 1 == parts.size() ? (parts.size() > 2 ? ", and " : " and ") : ", ";
+    out += parts[i];
+  }
+  return out;
+}
+
+std::string seconds_text(double ms) {
+  const auto tenths = static_cast<long long>(ms / 100.0 + 0.5);  // 300 ms: "0.3 s", not "0 s"
+  if (tenths % 10 == 0 || tenths >= 100) return std::to_string((tenths + 5) / 10) + " s";
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
+}
+
 std::size_t utf8_multibyte_length(std::string_view s, std::size_t i) noexcept {
   auto at = [&](std::size_t k) -> unsigned {
     return k < s.size() ? static_cast<unsigned char>(s[k]) : 0x100u;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "mtasts/finding.h"
+#include "mtasts/limits.h"
 
 namespace mtasts::detail {
 
@@ -32,6 +33,24 @@ constexpr char ascii_lower(char c) noexcept {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 bool iequals(std::string_view a, std::string_view b) noexcept;
+/** ASCII lower case (other bytes unchanged). */
+std::string lower(std::string_view s);
+inline bool starts_with(std::string_view s, std::string_view p) noexcept { return s.substr(0, p.size()) == p; }
+/** ASCII case-insensitive starts_with. */
+inline bool istarts_with(std::string_view s, std::string_view p) noexcept {
+  return s.size() >= p.size() && iequals(s.substr(0, p.size()), p);
+}
+
+// ---- wording ----------------------------------------------------------------
+
+/** "1 MX host", "3 MX hosts". */
+std::string plural(std::size_t n, std::string_view one, std::string_view many);
+/** "a, b, c, and 2 more" (at most `max` shown). */
+std::string list_names(const std::vector<std::string>& names, std::size_t max = 5);
+/** "a", "a and b", "a, b, and c". */
+std::string join_and(const std::vector<std::string>& parts);
+/** Milliseconds as a person says them: "0.3 s", "5 s", "30 s". */
+std::string seconds_text(double ms);
 
 /**
  * Length of the well-formed UTF-8 sequence starting at s[i] (1-4), or 0 when
@@ -77,8 +96,8 @@ std::string quote(std::string_view s, std::size_t max = 60);
  */
 class finding_sink {
  public:
-  static constexpr std::size_t per_code_cap = 20;
-  static constexpr std::size_t total_cap = 200;
+  static constexpr std::size_t per_code_cap = limits::findings_per_code;
+  static constexpr std::size_t total_cap = limits::findings_total;
   void add(code c, std::string message, std::uint32_t line = 0, std::uint32_t column = 0);
   bool has(code c) const noexcept;
   /** No error was raised (listed or not). */

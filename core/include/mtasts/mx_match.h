@@ -1,6 +1,6 @@
 /**
  * @file mx_match.h
- * @brief Whether a policy's mx pattern covers an MX host.
+ * @brief Whether a policy's mx pattern covers an MX host, and what a host name is.
  * @see RFC 8461 §4.1, RFC 6125 §6.4
  *
  * A pattern is a host name, or `*.` followed by a suffix; the wildcard stands
@@ -17,6 +17,15 @@
 namespace mtasts {
 
 [[nodiscard]] bool mx_matches(std::string_view pattern, std::string_view host) noexcept;
+
+/**
+ * A host name that can stand in a policy as an exact mx pattern: an RFC 5321
+ * `Domain` (letters, digits and hyphens, no hyphen at either end of a label)
+ * within the DNS limits (labels up to 63, 253 in all), two labels at least,
+ * the last not all digits (so not an IPv4 address). One trailing dot is
+ * allowed. The page uses it to build a policy from a domain's MX hosts.
+ */
+[[nodiscard]] bool is_host_name(std::string_view name) noexcept;
 
 }  // namespace mtasts
 
