@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "fuzz_support.h"
+#include "mtasts/base64.h"
 #include "mtasts/dns.h"
 
 namespace dns = mtasts::dns;
@@ -76,8 +77,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     MTASTS_FUZZ_REQUIRE(back.msg->questions.size() == 1, name);
     MTASTS_FUZZ_REQUIRE(dns::names_equal(back.msg->questions[0].name, name), name);
     MTASTS_FUZZ_REQUIRE(back.msg->questions[0].type == type, name);
-    const auto b64 = dns::base64url(q.bytes);
+    const auto b64 = mtasts::base64_encode(q.bytes, mtasts::base64_alphabet::url);
     MTASTS_FUZZ_REQUIRE(b64.size() == (q.bytes.size() * 4 + 2) / 3, b64);
+    const auto back64 = mtasts::base64_decode(b64);
+    MTASTS_FUZZ_REQUIRE(back64 && *back64 == std::string(q.bytes.begin(), q.bytes.end()), b64);
   }
   return 0;
 }

@@ -6,7 +6,7 @@
  *      RFC 6698 §2.1; RFC 8659 §4.1; RFC 8484 §4.1, §6
  *
  * Sans I/O: the engine asks encode_query() for the bytes of a query, the JS
- * host sends them (GET `?dns=` + base64url(), or a POST body) and hands the
+ * host sends them (GET `?dns=` + base64url, mtasts/base64.h) and hands the
  * response body back to decode(). Nothing here reads sockets, files or
  * clocks, and no function throws.
  *
@@ -27,7 +27,7 @@
  *
  * @example
  *   auto q = mtasts::dns::encode_query("_mta-sts.example.com", mtasts::dns::rr_type::txt);
- *   // GET https://dns.google/dns-query?dns= + mtasts::dns::base64url(q.bytes)
+ *   // GET https://dns.google/dns-query?dns= + mtasts::base64_encode(q.bytes, mtasts::base64_alphabet::url)
  *   auto r = mtasts::dns::decode(body.data(), body.size());
  *   if (r.msg && mtasts::dns::check_response(*r.msg, {"_mta-sts.example.com",
  *                                             mtasts::dns::rr_type::txt}).empty()) {
@@ -138,10 +138,6 @@ struct query_result {
                                         std::uint16_t id = 0) noexcept;
 [[nodiscard]] query_result encode_query(std::string_view name, rr_type type,
                                         const query_options& options) noexcept;
-
-/** Base64url without padding (RFC 4648 §5), for the `dns` GET parameter (RFC 8484 §4.1, §6). */
-[[nodiscard]] std::string base64url(const std::uint8_t* data, std::size_t size) noexcept;
-[[nodiscard]] std::string base64url(const std::vector<std::uint8_t>& bytes) noexcept;
 
 // ---------------------------------------------------------------------------
 // Decoded messages
