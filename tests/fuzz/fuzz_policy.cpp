@@ -15,7 +15,7 @@
 #include "fuzz_support.h"
 #include "mtasts/mx_match.h"
 #include "mtasts/policy.h"
-#include "mtasts/report_json.h"
+#include "mtasts/json.h"
 
 namespace {
 
@@ -59,10 +59,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (r.policy) {
     const auto& p = *r.policy;
     MTASTS_FUZZ_REQUIRE(p.version == "STSv1", p.version);
-    MTASTS_FUZZ_REQUIRE(p.max_age <= mtasts::max_age_limit, std::to_string(p.max_age));
+    MTASTS_FUZZ_REQUIRE(p.max_age <= mtasts::limits::max_age_max, std::to_string(p.max_age));
     // (The canonical form can be longer than a compact original; past 64 KB it is rightly invalid.)
     const std::string text = canonical(p);
-    if (text.size() <= mtasts::policy_size_limit) {
+    if (text.size() <= mtasts::limits::policy_max_bytes) {
       const auto again = mtasts::lint_policy(text);
       MTASTS_FUZZ_REQUIRE(again.valid, text);
       MTASTS_FUZZ_REQUIRE(again.policy->mode == p.mode && again.policy->mx == p.mx && again.policy->max_age == p.max_age,

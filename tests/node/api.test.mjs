@@ -49,12 +49,12 @@ if (!existsSync(ENTRY)) {
 const api = await import(pathToFileURL(ENTRY).href);
 
 // ---------------------------------------------------------------------------
-// The codes table: identifier, "dotted.code", severity, "RFC section", "fix".
+// The codes table: identifier, "dotted.code", severity, observation, effect, "RFC section", "fix".
 const CODES = new Map();
 {
   const def = readFileSync(join(REPO, 'core', 'include', 'mtasts', 'codes.def'), 'utf8')
     .replace(/\/\*[\s\S]*?\*\//g, ''); // the header comment shows a sample row
-  const row = /MTASTS_CODE\(\s*(\w+)\s*,\s*"([^"]+)"\s*,\s*(\w+)\s*,\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"\s*\)/g;
+  const row = /MTASTS_CODE\(\s*(\w+)\s*,\s*"([^"]+)"\s*,\s*(\w+)\s*,\s*\w+\s*,\s*\w+\s*,\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"\s*\)/g;
   for (const m of def.matchAll(row)) {
     CODES.set(m[2], { severity: m[3], rfc: m[4], fix: m[5] });
   }
@@ -277,7 +277,7 @@ describe('lintPolicy (RFC 8461 §3.2)', () => {
     { name: 'mode none with a long max_age is a warning', in: P('version: STSv1', 'mode: none', 'max_age: 31557600'), includes: ['policy.mode.none', 'policy.mode.none_long_max_age'], valid: true, value: { mode: 'none', mx: [], max_age: 31557600 } },
     { name: 'max_age 0 in enforce is a warning', in: withLine(4, 'max_age: 0'), includes: ['policy.max_age.under_day'], valid: true, value: { max_age: 0 } },
     { name: 'max_age under a day in enforce is a warning', in: withLine(4, 'max_age: 86399'), includes: ['policy.max_age.under_day'], valid: true, value: { max_age: 86399 } },
-    { name: 'max_age under a week in testing is fine', in: P('version: STSv1', 'mode: testing', 'mx: mail.example.com', 'max_age: 86400'), exact: ['policy.mode.testing'], valid: true },
+    { name: 'max_age under a week in testing: noted too (it carries over to enforce; the grade counts it)', in: P('version: STSv1', 'mode: testing', 'mx: mail.example.com', 'max_age: 86400'), exact: ['policy.mode.testing', 'policy.max_age.under_week'], valid: true },
     { name: 'max_age under a day in testing is a warning', in: P('version: STSv1', 'mode: testing', 'mx: mail.example.com', 'max_age: 3600'), includes: ['policy.max_age.under_day', 'policy.mode.testing'], excludes: ['policy.max_age.under_week'], valid: true },
     { name: 'wildcard on a public suffix is a warning', in: withLine(3, 'mx: *.com'), includes: ['policy.mx.wildcard_public_suffix'], valid: true },
 

@@ -213,11 +213,11 @@ const std::vector<parser_case>& policy_cases() {
           .ok().codes_are({"policy.max_age.under_week"}),
       row("max_age of an hour in testing", with_age("testing", "3600"))
           .ok().codes_are({"policy.mode.testing", "policy.max_age.under_day"}),
-      row("max_age of a day in testing (under_week is for enforce only)",
+      row("max_age of a day in testing: under a week too (it carries over to enforce)",
           with_age("testing", "86400"))
-          .ok().codes_are({"policy.mode.testing"}),
+          .ok().codes_are({"policy.mode.testing", "policy.max_age.under_week"}),
       row("max_age with leading zeros in testing", with_age("testing", "00086400"))
-          .ok().codes_are({"policy.mode.testing", "policy.max_age.leading_zero"})
+          .ok().codes_are({"policy.mode.testing", "policy.max_age.leading_zero", "policy.max_age.under_week"})
           .with_max_age(86400),
 
       // ---- repeated fields (first occurrence wins) ------------------------

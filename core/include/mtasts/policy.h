@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "mtasts/finding.h"
+#include "mtasts/limits.h"
 
 namespace mtasts {
 
@@ -55,10 +56,6 @@ struct policy_result {
   std::optional<mtasts::policy> policy;
 };
 
-/** The largest max_age RFC 8461 §3.2 allows: 31557600 s (365.25 days). */
-inline constexpr std::uint64_t max_age_limit = 31557600;
-/** The size RFC 8461 §3.3 suggests as a limit ("64 kilobytes"). */
-inline constexpr std::size_t policy_size_limit = 65536;
 
 /**
  * Lints a policy body. Any bytes are accepted (binary, invalid UTF-8, NUL,
