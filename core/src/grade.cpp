@@ -1,117 +1,162 @@
 /**
  * @file grade.cpp
- * @brief The grading rubric (docs/GRADING.md), in one place.
+ * @brief The grading rubric (docs/GRADING.md), in one place, over the
+ *        findings of a report: each observed finding's effect comes from its
+ *        row in codes.def, and "fails_check" from its check's row in
+ *        check/checks.cpp. A new graded finding is a row of codes.def and the
+ *        code that raises it; nothing here changes.
  */
 #include "mtasts/grade.h"
 
+#include <map>
 #include <string>
 #include <vector>
+
+#include "check/context.h"
+#include "text.h"
 
 namespace mtasts::check {
 namespace {
 
-using sts_state = grade_facts::sts_state;
-using policy_state = grade_facts::policy_state;
+using detail::check_row;
+
+/** What the findings establish, with the finding (or check) that established each. */
+struct tally {
+  const finding* no_grade = nullptr;
+  const finding* f = nullptr;     ///< what makes it F
+  const check_row* f_check = nullptr;
+  const finding* withdrawn = nullptr;
+  const finding* testing = nullptr;
+  std::map<grade_effect, const finding*> shortfalls;
+  bool no_dane = false;
+  bool warning = false;
+  const check_row* uncovered = nullptr;  ///< an MX host may be uncovered: what that costs depends on the mode
+};
+
+void apply(tally& t, grade_effect e, const finding* f, const check_row* row) {
+  if (e == grade_effect::fails_check) e = row ? row->on_failure : grade_effect::domain_missing;
+  switch (e) {
+    case grade_effect::none: return;
+    case grade_effect::fails_check:  // a row's own failure: F
+    case grade_effect::domain_missing:
+      if (!t.f && !t.f_check) {
+        t.f = f;
+        t.f_check = row;
+      }
+      return;
+    case grade_effect::no_grade:
+      if (!t.no_grade) t.no_grade = f;
+      return;
+    case grade_effect::withdrawn:
+      if (!t.withdrawn) t.withdrawn = f;
+      return;
+    case grade_effect::testing:
+      if (!t.testing) t.testing = f;
+      return;
+    case grade_effect::max_age:
+    case grade_effect::content_type:
+    case grade_effect::tlsrpt:
+    case grade_effect::uncovered_testing:
+      t.shortfalls.emplace(e, f);
+      return;
+    case grade_effect::no_dane:
+      t.no_dane = true;
+      return;
+    case grade_effect::uncovered:
+      if (!t.uncovered) t.uncovered = row;
+      return;
+  }
+}
+
+void consider(tally& t, const finding& f, const check_row* row) {
+  if (code_observation(f.code) == observation_state::unobserved) return;
+  if (code_severity(f.code) == severity::warning) t.warning = true;
+  apply(t, code_effect(f.code), &f, row);
+}
+
+tally count(const report& r, bool best) {
+  tally t;
+  for (const auto& f : r.domain_findings) consider(t, f, nullptr);
+  for (const auto& c : r.checks) {
+    const check_row* row = detail::check_by_id(c.id);
+    for (const auto& f : c.findings) consider(t, f, row);
+    if (!best && row && (c.status == status::unknown || c.status == status::pending)) {
+      // Not observed: at its worst it failed.
+      apply(t, row->worst_unknown, nullptr, row);
+      t.warning = true;
+    }
+  }
+  if (t.uncovered) {
+    // RFC 8461 §5: only enforce refuses delivery to an uncovered MX host.
+    if (t.testing) t.shortfalls.emplace(grade_effect::uncovered_testing, nullptr);
+    else if (!t.withdrawn && !t.f && !t.f_check) t.f_check = t.uncovered;
+  }
+  return t;
+}
+
+std::string shortfall_phrase(grade_effect e) {
+  switch (e) {
+    case grade_effect::tlsrpt: return "no valid TLS-RPT record";
+    case grade_effect::max_age: return "max_age under a week";
+    case grade_effect::content_type: return "Content-Type not text/plain";
+    case grade_effect::uncovered_testing: return "an MX host not covered by the policy";
+    default: return "a shortfall";
+  }
+}
 
 struct verdict {
-  grade g;
+  std::optional<grade> g;  ///< nullopt: no grade at all (no_grade)
   std::string reason;
 };
 
-/** Resolves an unknown fact to its best (optimistic) or worst value. */
-bool is_yes(tri t, bool best) { return t == tri::unknown ? best : t == tri::yes; }
-
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += i + 1 == parts.size() ? (parts.size() > 2 ? ", and " : " and ") : ", ";
-    out += parts[i];
+verdict evaluate(const report& r, bool best) {
+  const tally t = count(r, best);
+  if (t.no_grade) return {std::nullopt, "No grade: " + t.no_grade->message};
+  if (t.f || t.f_check) {
+    if (t.f_check && !t.f_check->failure_reason.empty())
+      return {grade::f, std::string(t.f_check->failure_reason) + (t.f ? " " + t.f->message : std::string())};
+    if (t.f) return {grade::f, t.f->message};
+    return {grade::f, std::string(t.f_check ? t.f_check->failure_reason : "MTA-STS is not in effect.")};
   }
-  return out;
-}
-
-std::string policy_problem(policy_state p) {
-  switch (p) {
-    case policy_state::invalid: return "the policy file is invalid";
-    case policy_state::host_missing: return "the policy host (mta-sts.) has no address";
-    case policy_state::unreachable: return "the policy host could not be reached over HTTPS";
-    case policy_state::redirect: return "the policy URL redirects";
-    case policy_state::bad_status: return "the policy URL does not answer 200";
-    case policy_state::too_large: return "the policy file is over 64 KB";
-    default: return "the policy could not be read";
-  }
-}
-
-verdict evaluate(const grade_facts& f, bool best) {
-  if (f.domain_missing) return {grade::f, "The domain does not exist (NXDOMAIN)."};
-  if (f.domain_unresolvable)
-    return {grade::f, "The domain's own name is a CNAME that loops, so no sender can find its mail servers."};
-
-  sts_state sts = f.sts == sts_state::unknown ? (best ? sts_state::valid : sts_state::missing) : f.sts;
-  policy_state pol = f.policy == policy_state::unknown ? (best ? policy_state::valid : policy_state::unreachable)
-                                                       : f.policy;
-  if (f.sts == sts_state::unknown && pol != policy_state::valid)
-    // Stated without the record, which was not observed: it would not change the grade.
-    return {grade::f, "Whatever the _mta-sts TXT record says (it could not be looked up), " + policy_problem(pol) +
-                          ", so senders find no policy."};
-  if (sts != sts_state::valid) {
-    const char* what = sts == sts_state::missing    ? "there is no _mta-sts TXT record"
-                       : sts == sts_state::multiple ? "there is more than one _mta-sts TXT record"
-                                                    : "the _mta-sts TXT record is invalid";
-    if (pol == policy_state::valid)
-      return {grade::f, std::string("A policy file is served, but ") + what +
-                            ", so senders never fetch it: MTA-STS is not in effect."};
-    if (sts == sts_state::missing && (pol == policy_state::host_missing || pol == policy_state::unreachable))
-      return {grade::f, "The domain has no MTA-STS: no _mta-sts TXT record and no policy host."};
-    return {grade::f, std::string("MTA-STS is not in effect: ") + what + "."};
-  }
-  if (pol != policy_state::valid)
-    return {grade::f, "The _mta-sts TXT record exists but " + policy_problem(pol) +
-                          ", so senders treat the domain as having no policy."};
-
-  // A valid policy: the mode is known, unless the policy itself is unknown.
-  policy_mode mode = f.mode ? *f.mode : (best ? policy_mode::enforce : policy_mode::none);
-  if (mode == policy_mode::none)
-    return {grade::d, "The policy's mode is none: MTA-STS is being withdrawn and protects nothing."};
-
-  const bool covered = is_yes(f.mx_covered, best);
+  if (t.withdrawn) return {grade::d, "The policy's mode is none: MTA-STS is being withdrawn and protects nothing."};
   std::vector<std::string> shortfalls;
-  if (!is_yes(f.tlsrpt_valid, best)) shortfalls.emplace_back("no valid TLS-RPT record");
-  if (!is_yes(f.max_age_week, best)) shortfalls.emplace_back("max_age under a week");
-  if (!is_yes(f.content_type_ok, best)) shortfalls.emplace_back("Content-Type not text/plain");
-
-  if (mode == policy_mode::enforce) {
-    if (!covered)
-      return {grade::f, "The policy is in enforce mode but an MX host matches no mx pattern: "
-                        "senders that honour the policy refuse to deliver to it."};
-    if (shortfalls.empty()) {
-      if (is_yes(f.no_warnings, best) && is_yes(f.dane_all, best))
-        return {grade::a_plus, "Enforced MTA-STS with nothing to improve, and every MX host has "
-                               "DNSSEC-validated TLSA records (DANE)."};
-      return {grade::a, is_yes(f.no_warnings, best)
-                            ? "Enforced MTA-STS with every requirement met; DANE on every MX host would make it A+."
-                            : "Enforced MTA-STS with every requirement met; the warnings keep it from A+."};
-    }
-    if (shortfalls.size() == 1) return {grade::b, "Enforced MTA-STS with one shortfall: " + shortfalls[0] + "."};
-    return {grade::c, "Enforced MTA-STS with several shortfalls: " + join(shortfalls) + "."};
+  for (const auto& [effect, f] : t.shortfalls) shortfalls.push_back(shortfall_phrase(effect));
+  if (t.testing) {
+    if (shortfalls.empty())
+      return {grade::b, "MTA-STS in testing mode: failures are reported, not prevented. Switch to enforce for an A."};
+    return {grade::c, "MTA-STS in testing mode with " + mtasts::detail::join_and(shortfalls) + "."};
   }
-
-  // testing
-  if (!covered) shortfalls.insert(shortfalls.begin(), "an MX host not covered by the policy");
-  if (shortfalls.empty())
-    return {grade::b, "MTA-STS in testing mode: failures are reported, not prevented. Switch to enforce for an A."};
-  return {grade::c, "MTA-STS in testing mode with " + join(shortfalls) + "."};
+  if (shortfalls.empty()) {
+    if (!t.warning && !t.no_dane)
+      return {grade::a_plus,
+              "Enforced MTA-STS with nothing to improve, and every MX host has DNSSEC-validated TLSA records (DANE)."};
+    return {grade::a, t.warning ? "Enforced MTA-STS with every requirement met; the warnings keep it from A+."
+                                : "Enforced MTA-STS with every requirement met; DANE on every MX host would make it A+."};
+  }
+  if (shortfalls.size() == 1) return {grade::b, "Enforced MTA-STS with one shortfall: " + shortfalls[0] + "."};
+  return {grade::c, "Enforced MTA-STS with several shortfalls: " + mtasts::detail::join_and(shortfalls) + "."};
 }
 
-/** What was not observed, for the reason of a null grade. */
-std::string unknowns(const grade_facts& f) {
-  std::vector<std::string> out;
-  if (f.sts == sts_state::unknown) out.emplace_back("the _mta-sts TXT record");
-  if (f.policy == policy_state::unknown) out.emplace_back("the policy file");
-  else if (f.policy == policy_state::valid && f.mx_covered == tri::unknown) out.emplace_back("the MX records");
-  if (f.tlsrpt_valid == tri::unknown) out.emplace_back("the TLS-RPT record");
-  if (f.dane_all == tri::unknown && f.policy != policy_state::unknown) out.emplace_back("the TLSA records");
-  return join(out);
+/** What was not observed, for the reason of an open grade: the unknown checks that say why, else all unknown ones. */
+std::string unobserved_subjects(const report& r) {
+  std::vector<std::string> said, all;
+  auto push = [](std::vector<std::string>& v, std::string_view s) {
+    for (const auto& x : v)
+      if (x == s) return;
+    v.emplace_back(s);
+  };
+  for (const auto& c : r.checks) {
+    if (c.status != status::unknown && c.status != status::pending) continue;
+    const check_row* row = detail::check_by_id(c.id);
+    if (!row) continue;
+    push(all, row->subject);
+    for (const auto& f : c.findings)
+      if (code_observation(f.code) == observation_state::unobserved) {
+        push(said, row->subject);
+        break;
+      }
+  }
+  return mtasts::detail::join_and(said.empty() ? all : said);
 }
 
 }  // namespace
@@ -128,21 +173,26 @@ std::string_view grade_name(grade g) noexcept {
   return "?";
 }
 
-grade_result grade_of(const grade_facts& facts) {
-  verdict hi = evaluate(facts, true);
-  verdict lo = evaluate(facts, false);
-  grade_result r;
-  if (hi.g == lo.g) {
-    r.grade = hi.g;
-    r.reason = std::move(lo.reason);
-    return r;
+grade_result grade_of(const report& r) {
+  verdict hi = evaluate(r, true);
+  verdict lo = evaluate(r, false);
+  grade_result out;
+  if (!hi.g || !lo.g) {  // no grade whatever was not observed
+    out.reason = std::move(hi.g ? lo.reason : hi.reason);
+    return out;
   }
-  r.range = {lo.g, hi.g};
-  std::string missing = unknowns(facts);
-  r.reason = "No grade: " + (missing.empty() ? std::string("part of the check") : missing) +
-             " could not be observed, and the grade would be anywhere from " + std::string(grade_name(lo.g)) +
-             " to " + std::string(grade_name(hi.g)) + ".";
-  return r;
+  if (*hi.g == *lo.g) {
+    // What was not observed did not matter: the reason is what was observed.
+    out.grade = hi.g;
+    out.reason = std::move(hi.reason);
+    return out;
+  }
+  out.range = {*lo.g, *hi.g};
+  const std::string missing = unobserved_subjects(r);
+  out.reason = "No grade: " + (missing.empty() ? std::string("part of the check") : missing) +
+               " could not be observed, and the grade would be anywhere from " + std::string(grade_name(*lo.g)) +
+               " to " + std::string(grade_name(*hi.g)) + ".";
+  return out;
 }
 
 }  // namespace mtasts::check

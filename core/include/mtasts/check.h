@@ -4,7 +4,7 @@
  *        queries and which HTTPS GET it needs, takes what the host observed,
  *        and reports every check with its evidence and a grade.
  * @see RFC 8461 §3.1-§3.4, §4.1; RFC 8460 §3; RFC 7505; RFC 7672 §2.2;
- *      RFC 8484; docs/GRADING.md
+ *      RFC 8484; docs/GRADING.md, docs/ARCHITECTURE.md
  *
  * The engine never touches the network, a clock or a file. The host (the
  * browser, web/host.mjs; or a test) loops:
@@ -21,8 +21,12 @@
  * including those already observed; each has a stable id
  * ("dns:MX:example.com", "policy"), so the host starts each id once. The
  * state is the options plus the observations: recomputing from them is
- * deterministic, so the wasm boundary passes them as JSON and JS holds no
- * C++ object.
+ * deterministic, so the wasm boundary passes them as JSON (mtasts/json.h:
+ * step_json) and JS holds no C++ object.
+ *
+ * The structs below ARE the schema of what crosses the boundary: their JSON
+ * mapping is declared once, in core/src/json.cpp, with the same names
+ * (snake_case), and the hosts speak that shape as it is.
  *
  * What is "not configured" is said only when DNS says so (NXDOMAIN or
  * NODATA in a well-formed answer); a resolver failure, SERVFAIL, a timeout or
@@ -42,66 +46,91 @@
 
 #include "mtasts/dns.h"
 #include "mtasts/finding.h"
+#include "mtasts/limits.h"
 #include "mtasts/policy.h"
 
 namespace mtasts::check {
 
+// ---------------------------------------------------------------------------
+// What the engine asks for
+
 enum class request_kind : std::uint8_t { dns, policy };
 
-/** One request for the host to run. */
+/**
+ * One request for the host to run.
+ *   JSON: {"id", "kind": "dns", "name", "type": "MX", "dns": "<base64url>"}
+ *       | {"id", "kind": "policy", "url"}
+ */
 struct request {
   std::string id;  ///< "dns:<TYPE>:<name, lower case>" or "policy"
   request_kind kind = request_kind::dns;
-  // kind::dns
-  std::string name;             ///< the query name (A-labels)
-  dns::rr_type type{};          ///< the query type
-  std::vector<std::uint8_t> wire;  ///< the query message (ID 0, RD, AD; RFC 8484 §4.1)
-  // kind::policy
+  // kind dns
+  std::string name;      ///< the query name (A-labels)
+  dns::rr_type type{};   ///< the query type
+  std::string dns;       ///< the query message (ID 0, RD, AD, EDNS) as the RFC 8484 `dns` GET parameter (base64url)
+  // kind policy
   std::string url;  ///< https://mta-sts.<domain>/.well-known/mta-sts.txt
 };
 
+// ---------------------------------------------------------------------------
+// What the host observed
+
 /**
- * What the host observed for one request. The kinds are those of
- * web/host.mjs: answer / http_error / timeout / aborted / network_error for
- * DoH; response / redirect / cors_blocked / unreachable / timeout / aborted
- * for the policy.
+ * What the host observed for one request. DoH: answer / http-error /
+ * timeout / aborted / network-error. The policy: response / redirect /
+ * cors-blocked / unreachable / timeout / aborted. (JSON: the names with
+ * hyphens.)
  */
 enum class observation_kind : std::uint8_t {
   answer, http_error, timeout, aborted, network_error,    // DoH
   response, redirect, cors_blocked, unreachable,          // the policy (timeout, aborted too)
 };
 
+/**
+ * JSON: {"id", "kind", "status"?, "content_type"? (string or null), "bytes"?
+ * (base64), "truncated"?, "message"?, "via_relay"?, "relay_failure"?,
+ * "elapsed_ms"?, "at_ms"?}; a member left out takes the value below.
+ */
 struct observation {
   std::string id;
   observation_kind kind = observation_kind::answer;
   std::uint16_t status = 0;                 ///< HTTP status (0 when none was visible)
   std::optional<std::string> content_type;  ///< the header as sent; nullopt when absent
-  std::string bytes;      ///< the DNS message, or the policy body (at most 65,537 bytes)
-  bool truncated = false; ///< the policy body went on past 65,536 bytes
+  std::string bytes;      ///< the DNS message, or the policy body (at most 65,537 bytes); base64 in JSON
+  bool truncated = false; ///< the body went on past the largest size that is read
   std::string message;    ///< error text, or an HTTP error body excerpt
   bool via_relay = false; ///< the policy came through the user's relay
-  std::string relay_failure;  ///< cors_blocked: why the relay (if any) failed too
+  std::string relay_failure;  ///< cors-blocked: why the relay (if any) failed too
   double elapsed_ms = 0;  ///< how long the request took
   double at_ms = 0;       ///< when it settled, from the start of the check
 };
 
+/** The check's inputs. JSON: the members by name, at the top level of the state. */
 struct options {
   std::string input;     ///< the domain as the user typed it (shown in the report)
   /** The domain as A-labels (the host maps an IDN with UTS #46, e.g. JS `new URL`); empty: `input`. */
   std::string domain;
   std::string resolver;  ///< the DoH URL used (shown in the report; never fetched here)
-  std::optional<std::string> pasted_policy;  ///< used when the browser could not read the policy
-  std::size_t tlsa_cap = 10;  ///< MX hosts whose TLSA records are looked up
+  /** The policy as pasted (bytes; base64 in JSON), used when the browser could not read the policy. */
+  std::optional<std::string> pasted_policy;
+  std::size_t tlsa_cap = limits::tlsa_cap;  ///< MX hosts whose TLSA records are looked up
   /** The host stopped the check (AbortSignal): what was not observed is aborted, not pending. */
   bool aborted = false;
   /** With `aborted`: it was the check's overall deadline (check.deadline rather than check.aborted). */
   bool deadline = false;
-  double total_timeout_ms = 30000;  ///< that deadline, for the wording
-  double dns_timeout_ms = 5000, policy_timeout_ms = 10000;  ///< for the wording of timeouts
+  double total_timeout_ms = limits::total_timeout_ms;  ///< that deadline, for the wording
+  double dns_timeout_ms = limits::dns_timeout_ms;      ///< for the wording of timeouts
+  double policy_timeout_ms = limits::policy_timeout_ms;
 };
 
-/** MX hosts evaluated (by preference); past it, mx.hosts.capped and nothing claimed (docs/LIMITS.md). */
-inline constexpr std::size_t max_mx_hosts = 100;
+/** Everything the engine needs to compute a report: the options and what was observed. JSON: the options' members plus "observations". */
+struct state {
+  check::options options;
+  std::vector<observation> observations;
+};
+
+// ---------------------------------------------------------------------------
+// The report (schema 1, kind "domain"; docs/GRADING.md)
 
 enum class status : std::uint8_t { pass, warn, fail, info, unknown, pending };
 using check_status = status;
@@ -116,14 +145,19 @@ struct check_result {
   std::vector<finding> findings;
 };
 
+/** TLSA records at _25._tcp.<host>: how many, and whether the answer was DNSSEC-validated. JSON {"records", "ad"}. */
+struct tlsa_info {
+  std::size_t records = 0;
+  bool ad = false;
+};
+
 /** An MX host (or the domain itself with implicit MX) and what was found for it. */
 struct mx_host {
   std::string host;  ///< as in the MX RDATA (presentation form)
   std::uint16_t preference = 0;
   std::optional<bool> covered;  ///< by a policy mx pattern; nullopt without a policy
-  std::string pattern;          ///< the first pattern that matched
-  /** TLSA at _25._tcp.<host>: the count and the AD bit; nullopt when not (yet) known. */
-  std::optional<std::pair<std::size_t, bool>> tlsa;
+  std::optional<std::string> pattern;  ///< the first pattern that matched
+  std::optional<tlsa_info> tlsa;       ///< nullopt when not (yet) known
 };
 
 struct sts_info {
@@ -134,16 +168,17 @@ struct sts_info {
   bool ad = false;
 };
 
+enum class policy_source : std::uint8_t { fetched, relay, pasted };
+
 struct policy_info {
-  enum class source : std::uint8_t { fetched, relay, pasted };
-  policy_info::source source = source::fetched;
+  policy_source source = policy_source::fetched;
   std::string url;
   std::optional<std::uint16_t> status;
   std::optional<std::string> content_type;
   std::size_t size = 0;
   std::string text;  ///< the body as read (at most 65,537 bytes)
   bool valid = false;
-  std::optional<mtasts::policy> policy;
+  std::optional<mtasts::policy> policy;  ///< JSON: its mode, max_age and mx at this level
 };
 
 struct tlsrpt_info {
@@ -156,6 +191,11 @@ struct tlsrpt_info {
 enum class grade : std::uint8_t { a_plus, a, b, c, d, f };
 [[nodiscard]] std::string_view grade_name(grade g) noexcept;
 
+struct timing {
+  std::string id;
+  double elapsed_ms = 0;
+};
+
 struct report {
   std::string input, domain, resolver;
   std::optional<check::grade> grade;
@@ -164,23 +204,27 @@ struct report {
   std::string grade_reason;
   bool complete = false;
   std::vector<check_result> checks;
-  std::vector<finding> domain_findings;  ///< about the input itself (domain.*), or check.aborted
-  std::string mx_kind;                   ///< records, implicit, null; empty while unknown
+  /** About the input itself (domain.*), or check.aborted. JSON: in "findings" with "check": null, before the checks' findings. */
+  std::vector<finding> domain_findings;
+  std::optional<std::string> mx_kind;    ///< records, implicit, null; nullopt while unknown
   std::vector<mx_host> mx;
   std::optional<sts_info> sts;
   std::optional<policy_info> policy;
   std::optional<tlsrpt_info> tlsrpt;
-  std::optional<bool> mx_ad, sts_ad;
-  struct timing { std::string id; double elapsed_ms = 0; };
-  std::vector<timing> timings;
-  double total_ms = 0;
+  std::optional<bool> mx_ad;  ///< JSON: dnssec.mx_ad (dnssec.sts_ad is sts.ad; dnssec.tlsa comes from mx)
+  std::vector<timing> timings;  ///< JSON: timings.requests
+  double total_ms = 0;          ///< JSON: timings.total_ms
   std::vector<std::string> pending;  ///< ids of requests not yet observed
 };
 
-/** The domain check. Cheap to construct and deterministic; nothing but std::bad_alloc can escape (native builds report even that as lint.internal). */
+// ---------------------------------------------------------------------------
+// The engine
+
+/** The domain check. Cheap to construct and deterministic; it throws nothing (out of memory aside: docs/ARCHITECTURE.md). */
 class domain_check {
  public:
   explicit domain_check(options o);
+  explicit domain_check(state s);
   /** Every request the observations so far call for (observed ones included), in a stable order. */
   [[nodiscard]] const std::vector<request>& requests() const noexcept { return requests_; }
   /** Takes one observation; an id that was never requested is ignored; a second one for an id replaces the first. */
@@ -192,32 +236,10 @@ class domain_check {
 
  private:
   void run();
-  options options_;
-  std::vector<observation> observations_;
+  state state_;
   std::vector<request> requests_;
   check::report report_;
 };
-
-/** The report as JSON (schema 1, kind "domain"); see docs/GRADING.md. */
-[[nodiscard]] std::string to_json(const report& r);
-
-/**
- * One step across the wasm boundary. In: {"input", "domain", "resolver",
- * "pasted_policy"? (text) or "pasted_policy_b64"? (bytes), "tlsa_cap"?, "aborted"?, "dns_timeout_ms"?,
- * "policy_timeout_ms"?, "observations": [{"id", "kind", "status"?,
- * "content_type"?, "bytes"? (base64), "truncated"?, "message"?,
- * "via_relay"?, "relay_failure"?, "elapsed_ms"?, "at_ms"?}]}. Out:
- * {"requests": [{"id", "kind", "name", "type", "dns" (base64url), "url"}],
- * "report": {...}} or {"error": "..."} for input that is not such JSON.
- */
-[[nodiscard]] std::string step_json(std::string_view state_json) noexcept;
-
-/** The output half of step_json(): {"requests": [...], "report": {...}} for a check. */
-[[nodiscard]] std::string step_output_json(const domain_check& c);
-
-/** "answer", "http-error", "timeout", "aborted", "network-error", "response", "redirect",
- *  "cors-blocked", "unreachable" (the host's names) to the kind; false for anything else. */
-[[nodiscard]] bool observation_kind_from(std::string_view name, observation_kind& out) noexcept;
 
 }  // namespace mtasts::check
 

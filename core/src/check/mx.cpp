@@ -1,0 +1,151 @@
+/**
+ * @file mx.cpp
+ * @brief The MX hosts against the policy's mx patterns (RFC 8461 §4.1):
+ *        each host is covered by a pattern or not; implicit MX (RFC 5321
+ *        §5.1) and null MX (RFC 7505) are said as such; at most
+ *        limits::mx_hosts hosts are evaluated, and nothing is claimed past them.
+ */
+#include <algorithm>
+#include <set>
+
+#include "mtasts/mx_match.h"
+#include "../text.h"
+#include "context.h"
+
+namespace mtasts::check::detail {
+namespace {
+
+using namespace mtasts::detail;
+
+/** The MX hosts from the MX lookup (or the domain itself), in preference order; false for a null MX. */
+void read_hosts(context& ctx, check_result& c, const lookup& l) {
+  report& rep = ctx.rep;
+  if (l.st == lookup::state::nodata) {
+    rep.mx_kind = "implicit";
+    rep.mx.push_back(mx_host{ctx.domain, 0, std::nullopt, std::nullopt, std::nullopt});
+    add(c, code::mx_implicit,
+        ctx.domain + " has no MX record, so senders deliver to the domain's own address (implicit MX); the policy must "
+                     "then list " + ctx.domain + " itself as an mx.");
+    ctx.mx_total = 1;
+    return;
+  }
+  std::vector<mx_host> hosts;
+  std::set<std::string> seen;  // lower case, no trailing dot: one sort, not a comparison of every pair
+  std::size_t null_count = 0;
+  for (const auto& rr : l.records) {
+    const auto* m = std::get_if<dns::mx_data>(&rr.data);
+    if (m == nullptr) continue;
+    if (m->exchange.empty()) {
+      ++null_count;
+      continue;
+    }
+    std::string key = lower(m->exchange);
+    if (!key.empty() && key.back() == '.') key.pop_back();
+    if (seen.insert(std::move(key)).second)
+      hosts.push_back(mx_host{m->exchange, m->preference, std::nullopt, std::nullopt, std::nullopt});
+  }
+  std::stable_sort(hosts.begin(), hosts.end(),
+                   [](const mx_host& x, const mx_host& y) { return x.preference < y.preference; });
+  if (hosts.empty() && null_count > 0) {
+    rep.mx_kind = "null";
+    ctx.mx_null = true;
+    add(c, code::mx_null, ctx.domain + " publishes a null MX (0 .): it accepts no mail, so MTA-STS does not apply.");
+    return;
+  }
+  if (null_count > 0)
+    add(c, code::mx_null_mixed,
+        ctx.domain + " publishes a null MX (0 .) beside other MX records, which RFC 7505 forbids; "
+                     "senders ignore the null MX and use the others.");
+  rep.mx_kind = "records";
+  ctx.mx_total = hosts.size();
+  if (hosts.size() > limits::mx_hosts) {
+    // Past the limit nothing is evaluated, so nothing is claimed (docs/LIMITS.md).
+    add(c, code::mx_hosts_capped,
+        ctx.domain + " publishes " + std::to_string(hosts.size()) + " MX hosts; the check evaluates the first " +
+            std::to_string(limits::mx_hosts) + " by preference (up to " + hosts[limits::mx_hosts - 1].host +
+            ") and says nothing about the other " + std::to_string(hosts.size() - limits::mx_hosts) + ".");
+    hosts.resize(limits::mx_hosts);
+  }
+  rep.mx = std::move(hosts);
+}
+
+}  // namespace
+
+void check_mx(context& ctx, check_result& c) {
+  report& rep = ctx.rep;
+  const lookup& l = ctx.resolve(ctx.domain, dns::rr_type::mx);
+  if (l.st == lookup::state::loop) {
+    c.findings.push_back(*l.failure);
+    c.status = status::fail;
+    c.summary = "The domain's name is a CNAME that leads nowhere: no sender can find its mail servers.";
+    return;
+  }
+  if (unsettled(c, l, "MX " + ctx.domain)) return;
+  if (l.st == lookup::state::nxdomain) {
+    rep.domain_findings.push_back(
+        finding{code::domain_not_found, ctx.domain + " does not exist (NXDOMAIN): it receives no mail and has no MTA-STS."});
+    c.status = status::fail;
+    c.summary = ctx.domain + " does not exist.";
+    return;
+  }
+  rep.mx_ad = l.ad;
+  read_hosts(ctx, c, l);
+  if (ctx.mx_null) {
+    c.status = status::info;
+    c.summary = "Null MX: the domain accepts no mail.";
+    return;
+  }
+  ctx.mx_known = true;
+  const std::string hosts_text = plural(rep.mx.size(), "MX host", "MX hosts");
+
+  if (!ctx.lint || !ctx.lint->policy) {
+    if (ctx.policy_pending) {
+      c.status = status::pending;
+      c.summary = hosts_text + "; waiting for the policy.";
+    } else if (ctx.policy_unknown) {
+      c.status = status::unknown;
+      c.summary = hosts_text + "; the policy could not be read, so coverage is unknown.";
+    } else {
+      c.status = from_findings(c, status::info);
+      c.summary = hosts_text + "; no valid policy to compare them with.";
+    }
+    return;
+  }
+  const auto& pol = *ctx.lint->policy;
+  std::size_t uncovered = 0;
+  for (auto& h : rep.mx) {
+    h.covered = false;
+    for (const auto& pat : pol.mx)
+      if (mx_matches(pat, h.host)) {
+        h.covered = true;
+        h.pattern = pat;
+        break;
+      }
+    if (*h.covered) continue;
+    ++uncovered;
+    const std::string msg = h.host +
+                            (rep.mx_kind == "implicit" ? " (implicit MX)" : " (preference " + std::to_string(h.preference) + ")") +
+                            " matches none of the policy's mx patterns (" + list_names(pol.mx, 6) + ")";
+    if (pol.mode == policy_mode::enforce)
+      add(c, code::mx_not_covered, msg + ": senders that honour the policy refuse to deliver to it.");
+    else if (pol.mode == policy_mode::testing)
+      add(c, code::mx_not_covered_testing, msg + ": in enforce mode senders would refuse to deliver to it.");
+  }
+  const bool capped = ctx.mx_total > rep.mx.size();
+  c.status = from_findings(c, pol.mode == policy_mode::none ? status::info : status::pass);
+  if (capped && uncovered == 0) {
+    c.status = status::unknown;
+    c.summary = "The first " + hosts_text + " of " + std::to_string(ctx.mx_total) +
+                " match the policy; the rest were not evaluated.";
+    return;
+  }
+  if (uncovered > 0) {
+    c.summary = std::to_string(uncovered) + " of " + hosts_text + " match no mx pattern.";
+    return;
+  }
+  std::vector<std::string> names;
+  for (const auto& h : rep.mx) names.push_back(h.host);
+  c.summary = "Every MX host (" + list_names(names) + ") matches the policy.";
+}
+
+}  // namespace mtasts::check::detail
