@@ -20,6 +20,9 @@
 #include <vector>
 
 #include "fuzz_support.h"
+#include "mtasts/base64.h"
+#include "mtasts/grade.h"
+#include "mtasts/json.h"
 #include "mtasts/check.h"
 #include "mtasts/dns.h"
 
@@ -206,7 +209,7 @@ void require_report(const check::domain_check& c, bool stopped) {
   for (const auto& r : c.requests()) {
     MTASTS_FUZZ_REQUIRE(ids.insert(r.id).second, r.id);
     if (r.kind == check::request_kind::dns) {
-      MTASTS_FUZZ_REQUIRE(!r.wire.empty(), r.id);
+      MTASTS_FUZZ_REQUIRE(!r.dns.empty() && mtasts::base64_decode(r.dns).has_value(), r.id);
       MTASTS_FUZZ_REQUIRE(dns::encode_query(r.name, r.type).ok(), r.name);
     }
   }
@@ -217,8 +220,17 @@ void require_report(const check::domain_check& c, bool stopped) {
     MTASTS_FUZZ_REQUIRE(rep.pending.empty(), rep.domain);
     for (const auto& ch : rep.checks) MTASTS_FUZZ_REQUIRE(ch.status != check::status::pending, ch.id);
   }
+  bool explained = false;  // a grade below A+ rests on an observed finding that has an effect, or a warning
   for (const auto& ch : rep.checks)
-    for (const auto& f : ch.findings) MTASTS_FUZZ_REQUIRE(!f.message.empty(), ch.id);
+    for (const auto& f : ch.findings) {
+      MTASTS_FUZZ_REQUIRE(!f.message.empty(), ch.id);
+      if (mtasts::code_observation(f.code) == mtasts::observation_state::observed &&
+          (mtasts::code_effect(f.code) != mtasts::grade_effect::none || mtasts::code_severity(f.code) == mtasts::severity::warning))
+        explained = true;
+    }
+  for (const auto& f : rep.domain_findings)
+    if (mtasts::code_effect(f.code) != mtasts::grade_effect::none) explained = true;
+  if (rep.grade && *rep.grade != check::grade::a_plus) MTASTS_FUZZ_REQUIRE(explained, check::to_json(rep));
 }
 
 }  // namespace
@@ -257,6 +269,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   again.observe(std::move(all));
   MTASTS_FUZZ_REQUIRE(check::to_json(again.result()) == check::to_json(c.result()),
                       check::to_json(again.result()) + "\n---\n" + check::to_json(c.result()));
+
+  // The same state through its JSON mapping (as the wasm boundary takes it): the same requests and report.
+  {
+    check::state st{opt, {}};
+    for (const auto& [id, o] : last) st.observations.push_back(o);
+    const std::string state_json = check::to_json(st);
+    const auto parsed = check::parse_state(state_json);
+    MTASTS_FUZZ_REQUIRE(parsed.state.has_value(), parsed.error);
+    MTASTS_FUZZ_REQUIRE(check::to_json(*parsed.state) == state_json, state_json);
+    // Text members are JSON strings: invalid UTF-8 in them (which no host sends) becomes U+FFFD, so
+    // the report is the same only when they were text; the bytes members (base64) always survive.
+    bool text = true;
+    for (const auto& o : st.observations)
+      text = text && mtasts_fuzz::utf8(o.message) && mtasts_fuzz::utf8(o.relay_failure) &&
+             (!o.content_type || mtasts_fuzz::utf8(*o.content_type)) && mtasts_fuzz::utf8(o.id);
+    text = text && mtasts_fuzz::utf8(opt.input);
+    if (text) MTASTS_FUZZ_REQUIRE(check::step_json(state_json) == check::step_output_json(again), state_json);
+  }
 
   if (stop_at_end) {
     check::options stopped = opt;

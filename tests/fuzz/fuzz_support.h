@@ -20,7 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mtasts/finding.h"
-#include "mtasts/report_json.h"
+#include "mtasts/json.h"
 
 namespace mtasts_fuzz {
 
@@ -34,6 +34,22 @@ namespace mtasts_fuzz {
   do {                                    \
     if (!(cond)) ::mtasts_fuzz::fail(#cond, (detail)); \
   } while (0)
+
+/** Well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF). */
+inline bool utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    std::size_t n = b < 0x80 ? 1 : b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    const auto b1 = n > 1 ? static_cast<unsigned char>(s[i + 1]) : 0;
+    if ((b == 0xE0 && b1 < 0xA0) || (b == 0xED && b1 > 0x9F) || (b == 0xF0 && b1 < 0x90) || (b == 0xF4 && b1 > 0x8F))
+      return false;
+    i += n;
+  }
+  return true;
+}
 
 /** Reads choices off the front of the input; past the end every read is 0 or empty. */
 class reader {

@@ -11,7 +11,7 @@
 #include "mtasts/finding.h"
 #include "mtasts/policy.h"
 #include "mtasts/records.h"
-#include "mtasts/report_json.h"
+#include "mtasts/json.h"
 
 using nlohmann::json;
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "mtasts/mtasts.h"
-#include "mtasts/report_json.h"
+#include "mtasts/json.h"
 #include "test_support.h"
 
 using nlohmann::json;
@@ -54,7 +54,7 @@ void check_policy(const std::string& in) {
   CHECK_FALSE(j.is_discarded());
   if (r.policy) {
     CHECK(r.policy->version == "STSv1");
-    CHECK(r.policy->max_age <= mtasts::max_age_limit);
+    CHECK(r.policy->max_age <= mtasts::limits::max_age_max);
     if (r.policy->mode != mtasts::policy_mode::none) CHECK_FALSE(r.policy->mx.empty());
   }
 }
@@ -213,7 +213,7 @@ TEST_SUITE("robustness") {
     for (int i = 0; i < 10000; ++i) in += "mx: mx" + std::to_string(i) + ".example.com\n";
     check_all(in);
     const auto r = mtasts::lint_policy(in);
-    CHECK(in.size() > mtasts::policy_size_limit);
+    CHECK(in.size() > mtasts::limits::policy_max_bytes);
     CHECK(count_code(r.findings, mtasts::code::policy_size_too_large) == 1);
     CHECK_FALSE(r.valid);
   }

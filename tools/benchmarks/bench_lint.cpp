@@ -37,7 +37,7 @@
 #include <vector>
 
 #include "mtasts/mtasts.h"
-#include "mtasts/report_json.h"
+#include "mtasts/json.h"
 
 namespace {
 

@@ -1,0 +1,577 @@
+/**
+ * @file json.cpp
+ * @brief The JSON mapping of everything that crosses a boundary (json.h),
+ *        declared once, with nlohmann/json: the linters' reports, and the
+ *        domain check's requests, observations, state and report.
+ *
+ * Writing: nlohmann::ordered_json, so members keep the order this file
+ * gives them, dumped compact with invalid UTF-8 replaced by U+FFFD.
+ *
+ * Reading: input is untrusted (the host's JSON), and the core throws
+ * nothing, so only nlohmann's non-throwing calls are used: parse with
+ * allow_exceptions = false, and every member's type is checked before it is
+ * read. A member that is absent or null takes its default; one of the wrong
+ * type makes the whole state an error that names it.
+ *
+ * This is the only file of the core that includes nlohmann/json.hpp (it
+ * costs seconds to compile): the headers declare plain functions.
+ */
+#include "mtasts/json.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "mtasts/base64.h"
+#include "mtasts/limits.h"
+
+namespace mtasts {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+/** Appends a member to an object known not to hold `key` yet (no search: objects of thousands of extensions stay linear). */
+void put(json& obj, std::string key, json value) {
+  if (!obj.is_object()) obj = json::object();
+  auto& members = static_cast<std::vector<std::pair<const std::string, json>>&>(obj.get_ref<json::object_t&>());
+  members.emplace_back(std::move(key), std::move(value));
+}
+
+template <class T>
+json optional_value(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+json strings(const std::vector<std::string>& v) {
+  json a = json::array();
+  a.get_ref<json::array_t&>().reserve(v.size());
+  for (const auto& s : v) a.push_back(s);
+  return a;
+}
+
+/** The members of a finding (schema 1); with `check`, also the check it belongs to (null for none). */
+json finding_json(const finding& f, const std::string* check = nullptr, bool with_check = false) {
+  json j = json::object();
+  put(j, "code", std::string(code_name(f.code)));
+  put(j, "severity", std::string(severity_name(code_severity(f.code))));
+  put(j, "message", f.message);
+  if (f.line != 0) {
+    put(j, "line", f.line);
+    put(j, "column", f.column);
+  }
+  if (!code_rfc(f.code).empty()) put(j, "rfc", std::string(code_rfc(f.code)));
+  put(j, "fix", std::string(code_fix(f.code)));
+  if (with_check) put(j, "check", check ? json(*check) : json(nullptr));
+  return j;
+}
+
+json findings_json(const std::vector<finding>& findings) {
+  json a = json::array();
+  a.get_ref<json::array_t&>().reserve(findings.size());
+  for (const auto& f : findings) a.push_back(finding_json(f));
+  return a;
+}
+
+json extensions_json(const extension_list& ext) {
+  // Already de-duplicated (the first occurrence wins), in order.
+  json o = json::object();
+  for (const auto& [k, v] : ext) put(o, k, v);
+  return o;
+}
+
+json lint_envelope(std::string_view kind, bool valid, const std::vector<finding>& findings) {
+  json j = json::object();
+  put(j, "schema", report_schema);
+  put(j, "kind", std::string(kind));
+  put(j, "valid", valid);
+  put(j, "findings", findings_json(findings));
+  return j;
+}
+
+/** A finite double, or 0 (JSON has no NaN or infinity). */
+double finite(double d) { return std::isfinite(d) ? d : 0.0; }
+
+}  // namespace
+
+std::string to_json(const policy_result& r) {
+  json j = lint_envelope("policy", r.valid, r.findings);
+  if (r.policy) {
+    json p = json::object();
+    put(p, "version", r.policy->version);
+    put(p, "mode", std::string(mode_name(r.policy->mode)));
+    put(p, "mx", strings(r.policy->mx));
+    put(p, "max_age", r.policy->max_age);
+    put(p, "extensions", extensions_json(r.policy->extensions));
+    put(j, "policy", std::move(p));
+  } else {
+    put(j, "policy", nullptr);
+  }
+  return dump(j);
+}
+
+std::string to_json(const sts_result& r) {
+  json j = lint_envelope("sts", r.valid, r.findings);
+  if (r.record) {
+    json rec = json::object();
+    put(rec, "id", r.record->id);
+    put(rec, "extensions", extensions_json(r.record->extensions));
+    put(j, "record", std::move(rec));
+  } else {
+    put(j, "record", nullptr);
+  }
+  return dump(j);
+}
+
+std::string to_json(const tlsrpt_result& r) {
+  json j = lint_envelope("tlsrpt", r.valid, r.findings);
+  if (r.record) {
+    json rec = json::object();
+    put(rec, "rua", strings(r.record->rua));
+    put(rec, "extensions", extensions_json(r.record->extensions));
+    put(j, "record", std::move(rec));
+  } else {
+    put(j, "record", nullptr);
+  }
+  return dump(j);
+}
+
+std::string limits_json() {
+  json j = json::object();
+  put(j, "policy_max_bytes", limits::policy_max_bytes);
+  put(j, "policy_large_bytes", limits::policy_large_bytes);
+  put(j, "max_age_max", limits::max_age_max);
+  put(j, "max_age_week", limits::max_age_week);
+  put(j, "max_age_day", limits::max_age_day);
+  put(j, "max_age_withdraw", limits::max_age_withdraw);
+  put(j, "mx_hosts", limits::mx_hosts);
+  put(j, "tlsa_cap", limits::tlsa_cap);
+  put(j, "cname_hops", limits::cname_hops);
+  put(j, "cname_chain_in_answer", limits::cname_chain_in_answer);
+  put(j, "dns_message_max", limits::dns_message_max);
+  put(j, "pointer_hops", limits::pointer_hops);
+  put(j, "domain_max_length", limits::domain_max_length);
+  put(j, "dns_timeout_ms", limits::dns_timeout_ms);
+  put(j, "policy_timeout_ms", limits::policy_timeout_ms);
+  put(j, "total_timeout_ms", limits::total_timeout_ms);
+  put(j, "findings_per_code", limits::findings_per_code);
+  put(j, "findings_total", limits::findings_total);
+  return dump(j);
+}
+
+namespace check {
+namespace {
+
+// ---- names of the enumerations ---------------------------------------------
+
+constexpr std::pair<std::string_view, observation_kind> observation_kinds[] = {
+    {"answer", observation_kind::answer},
+    {"http-error", observation_kind::http_error},
+    {"timeout", observation_kind::timeout},
+    {"aborted", observation_kind::aborted},
+    {"network-error", observation_kind::network_error},
+    {"response", observation_kind::response},
+    {"redirect", observation_kind::redirect},
+    {"cors-blocked", observation_kind::cors_blocked},
+    {"unreachable", observation_kind::unreachable},
+};
+
+std::string_view kind_name(observation_kind k) {
+  for (const auto& [name, kind] : observation_kinds)
+    if (kind == k) return name;
+  return "answer";
+}
+
+std::string_view source_name(policy_source s) {
+  switch (s) {
+    case policy_source::fetched: return "fetched";
+    case policy_source::relay: return "relay";
+    case policy_source::pasted: return "pasted";
+  }
+  return "fetched";
+}
+
+// ---- reading, without exceptions ---------------------------------------------
+
+/** Reads the members of one JSON object; the first problem is kept in `error`. */
+class reader {
+ public:
+  reader(const json& j, std::string& error, std::string where) : j_(j), error_(error), where_(std::move(where)) {
+    if (!j_.is_object()) fail("is not a JSON object");
+  }
+  bool ok() const { return error_.empty(); }
+
+  void string(const char* key, std::string& out) {
+    if (const json* v = member(key)) {
+      if (v->is_string()) out = v->get_ref<const std::string&>();
+      else wrong(key, "a string");
+    }
+  }
+  void optional_string(const char* key, std::optional<std::string>& out) {
+    if (const json* v = member(key)) {
+      if (v->is_string()) out = v->get_ref<const std::string&>();
+      else wrong(key, "a string or null");
+    }
+  }
+  void bytes(const char* key, std::string& out) {
+    if (const json* v = member(key)) {
+      if (!v->is_string()) return wrong(key, "a base64 string");
+      auto decoded = base64_decode(v->get_ref<const std::string&>());
+      if (!decoded) return wrong(key, "base64");
+      out = std::move(*decoded);
+    }
+  }
+  void optional_bytes(const char* key, std::optional<std::string>& out) {
+    if (member(key) == nullptr) return;
+    std::string b;
+    bytes(key, b);
+    if (ok()) out = std::move(b);
+  }
+  void boolean(const char* key, bool& out) {
+    if (const json* v = member(key)) {
+      if (v->is_boolean()) out = v->get<bool>();
+      else wrong(key, "true or false");
+    }
+  }
+  void number(const char* key, double& out) {
+    if (const json* v = member(key)) {
+      if (v->is_number() && std::isfinite(v->get<double>())) out = v->get<double>();
+      else wrong(key, "a number");
+    }
+  }
+  template <class Int>
+  void integer(const char* key, Int& out) {
+    if (const json* v = member(key)) {
+      if (v->is_number_unsigned() && v->get<std::uint64_t>() <= std::numeric_limits<Int>::max())
+        out = static_cast<Int>(v->get<std::uint64_t>());
+      else if (v->is_number_integer() && v->get<std::int64_t>() >= 0 &&
+               static_cast<std::uint64_t>(v->get<std::int64_t>()) <= std::numeric_limits<Int>::max())
+        out = static_cast<Int>(v->get<std::int64_t>());
+      else
+        wrong(key, "a whole number in range");
+    }
+  }
+  /** The array member `key`, or nullptr (absent or null); an error if it is something else. */
+  const json* array(const char* key) {
+    const json* v = member(key);
+    if (v && !v->is_array()) {
+      wrong(key, "an array");
+      return nullptr;
+    }
+    return v;
+  }
+  void fail(const std::string& what) {
+    if (error_.empty()) error_ = where_ + " " + what;
+  }
+
+ private:
+  const json* member(const char* key) {
+    if (!ok() || !j_.is_object()) return nullptr;
+    auto it = j_.find(key);
+    if (it == j_.end() || it->is_null()) return nullptr;
+    return &*it;
+  }
+  void wrong(const char* key, const char* expected) { fail("member \"" + std::string(key) + "\" is not " + expected); }
+
+  const json& j_;
+  std::string& error_;
+  std::string where_;
+};
+
+// ---- requests ------------------------------------------------------------------
+
+json request_json(const request& r) {
+  json j = json::object();
+  put(j, "id", r.id);
+  if (r.kind == request_kind::dns) {
+    put(j, "kind", "dns");
+    put(j, "name", r.name);
+    put(j, "type", dns::type_name(r.type));
+    put(j, "dns", r.dns);
+  } else {
+    put(j, "kind", "policy");
+    put(j, "url", r.url);
+  }
+  return j;
+}
+
+// ---- observations ----------------------------------------------------------------
+
+json observation_json(const observation& o) {
+  json j = json::object();
+  put(j, "id", o.id);
+  put(j, "kind", std::string(kind_name(o.kind)));
+  put(j, "status", o.status);
+  put(j, "content_type", optional_value(o.content_type));
+  put(j, "bytes", base64_encode(o.bytes));
+  put(j, "truncated", o.truncated);
+  put(j, "message", o.message);
+  put(j, "via_relay", o.via_relay);
+  put(j, "relay_failure", o.relay_failure);
+  put(j, "elapsed_ms", finite(o.elapsed_ms));
+  put(j, "at_ms", finite(o.at_ms));
+  return j;
+}
+
+observation read_observation(const json& j, std::string& error, std::size_t index) {
+  observation o;
+  reader in(j, error, "observation " + std::to_string(index + 1));
+  in.string("id", o.id);
+  std::string kind;
+  in.string("kind", kind);
+  if (in.ok()) {
+    bool known = false;
+    for (const auto& [name, k] : observation_kinds)
+      if (name == kind) {
+        o.kind = k;
+        known = true;
+      }
+    if (!known) in.fail("has an unknown kind \"" + kind + "\"");
+  }
+  in.integer("status", o.status);
+  in.optional_string("content_type", o.content_type);
+  in.bytes("bytes", o.bytes);
+  in.boolean("truncated", o.truncated);
+  in.string("message", o.message);
+  in.boolean("via_relay", o.via_relay);
+  in.string("relay_failure", o.relay_failure);
+  in.number("elapsed_ms", o.elapsed_ms);
+  in.number("at_ms", o.at_ms);
+  return o;
+}
+
+// ---- the state -----------------------------------------------------------------------
+
+void put_options(json& j, const options& o) {
+  put(j, "input", o.input);
+  put(j, "domain", o.domain);
+  put(j, "resolver", o.resolver);
+  put(j, "pasted_policy", o.pasted_policy ? json(base64_encode(*o.pasted_policy)) : json(nullptr));
+  put(j, "tlsa_cap", o.tlsa_cap);
+  put(j, "aborted", o.aborted);
+  put(j, "deadline", o.deadline);
+  put(j, "total_timeout_ms", finite(o.total_timeout_ms));
+  put(j, "dns_timeout_ms", finite(o.dns_timeout_ms));
+  put(j, "policy_timeout_ms", finite(o.policy_timeout_ms));
+}
+
+void read_options(reader& in, options& o) {
+  in.string("input", o.input);
+  in.string("domain", o.domain);
+  in.string("resolver", o.resolver);
+  in.optional_bytes("pasted_policy", o.pasted_policy);
+  in.integer("tlsa_cap", o.tlsa_cap);
+  in.boolean("aborted", o.aborted);
+  in.boolean("deadline", o.deadline);
+  in.number("total_timeout_ms", o.total_timeout_ms);
+  in.number("dns_timeout_ms", o.dns_timeout_ms);
+  in.number("policy_timeout_ms", o.policy_timeout_ms);
+}
+
+// ---- the report --------------------------------------------------------------------------
+
+json report_json(const report& r) {
+  json j = json::object();
+  put(j, "schema", report_schema);
+  put(j, "kind", "domain");
+  put(j, "input", r.input);
+  put(j, "domain", r.domain);
+  put(j, "resolver", r.resolver);
+  put(j, "grade", r.grade ? json(std::string(grade_name(*r.grade))) : json(nullptr));
+  if (r.grade_range)
+    put(j, "grade_range",
+        json::array({std::string(grade_name(r.grade_range->first)), std::string(grade_name(r.grade_range->second))}));
+  else
+    put(j, "grade_range", nullptr);
+  put(j, "grade_reason", r.grade_reason);
+  put(j, "complete", r.complete);
+
+  json checks = json::array();
+  json all = json::array();
+  for (const auto& f : r.domain_findings) all.push_back(finding_json(f, nullptr, true));
+  for (const auto& c : r.checks) {
+    json cj = json::object();
+    put(cj, "id", c.id);
+    put(cj, "title", c.title);
+    put(cj, "status", std::string(status_name(c.status)));
+    put(cj, "summary", c.summary);
+    json fs = json::array();
+    for (const auto& f : c.findings) {
+      json fj = finding_json(f, &c.id, true);
+      all.push_back(fj);
+      fs.push_back(std::move(fj));
+    }
+    put(cj, "findings", std::move(fs));
+    checks.push_back(std::move(cj));
+  }
+  put(j, "checks", std::move(checks));
+  put(j, "findings", std::move(all));
+
+  put(j, "mx_kind", optional_value(r.mx_kind));
+  json mx = json::array();
+  json tlsa = json::array();
+  for (const auto& h : r.mx) {
+    json hj = json::object();
+    put(hj, "host", h.host);
+    put(hj, "preference", h.preference);
+    put(hj, "covered", optional_value(h.covered));
+    put(hj, "pattern", optional_value(h.pattern));
+    if (h.tlsa) {
+      json t = json::object();
+      put(t, "records", h.tlsa->records);
+      put(t, "ad", h.tlsa->ad);
+      put(hj, "tlsa", std::move(t));
+      json row = json::object();
+      put(row, "host", h.host);
+      put(row, "records", h.tlsa->records);
+      put(row, "ad", h.tlsa->ad);
+      tlsa.push_back(std::move(row));
+    } else {
+      put(hj, "tlsa", nullptr);
+    }
+    mx.push_back(std::move(hj));
+  }
+  put(j, "mx", std::move(mx));
+
+  if (r.sts) {
+    json s = json::object();
+    put(s, "records", strings(r.sts->records));
+    put(s, "record", optional_value(r.sts->record));
+    put(s, "id", optional_value(r.sts->id));
+    put(s, "aliases", strings(r.sts->aliases));
+    put(s, "ad", r.sts->ad);
+    put(j, "sts", std::move(s));
+  } else {
+    put(j, "sts", nullptr);
+  }
+  if (r.policy) {
+    const auto& p = *r.policy;
+    json pj = json::object();
+    put(pj, "source", std::string(source_name(p.source)));
+    put(pj, "url", p.url);
+    put(pj, "status", optional_value(p.status));
+    put(pj, "content_type", optional_value(p.content_type));
+    put(pj, "size", p.size);
+    put(pj, "text", p.text);
+    put(pj, "valid", p.valid);
+    put(pj, "mode", p.policy ? json(std::string(mode_name(p.policy->mode))) : json(nullptr));
+    put(pj, "max_age", p.policy ? json(p.policy->max_age) : json(nullptr));
+    put(pj, "mx", p.policy ? strings(p.policy->mx) : json::array());
+    put(j, "policy", std::move(pj));
+  } else {
+    put(j, "policy", nullptr);
+  }
+  if (r.tlsrpt) {
+    json t = json::object();
+    put(t, "records", strings(r.tlsrpt->records));
+    put(t, "record", optional_value(r.tlsrpt->record));
+    put(t, "valid", r.tlsrpt->valid);
+    put(t, "rua", strings(r.tlsrpt->rua));
+    put(j, "tlsrpt", std::move(t));
+  } else {
+    put(j, "tlsrpt", nullptr);
+  }
+  json dnssec = json::object();
+  put(dnssec, "mx_ad", optional_value(r.mx_ad));
+  put(dnssec, "sts_ad", r.sts ? json(r.sts->ad) : json(nullptr));
+  put(dnssec, "tlsa", std::move(tlsa));
+  put(j, "dnssec", std::move(dnssec));
+  json timings = json::object();
+  put(timings, "total_ms", finite(r.total_ms));
+  json reqs = json::array();
+  for (const auto& t : r.timings) {
+    json tj = json::object();
+    put(tj, "id", t.id);
+    put(tj, "elapsed_ms", finite(t.elapsed_ms));
+    reqs.push_back(std::move(tj));
+  }
+  put(timings, "requests", std::move(reqs));
+  put(j, "timings", std::move(timings));
+  put(j, "pending", strings(r.pending));
+  return j;
+}
+
+std::string error_json(const std::string& what) {
+  json j = json::object();
+  put(j, "error", what);
+  return dump(j);
+}
+
+}  // namespace
+
+std::string to_json(const report& r) { return dump(report_json(r)); }
+std::string to_json(const request& r) { return dump(request_json(r)); }
+std::string to_json(const observation& o) { return dump(observation_json(o)); }
+
+std::string to_json(const state& s) {
+  json j = json::object();
+  put_options(j, s.options);
+  json obs = json::array();
+  for (const auto& o : s.observations) obs.push_back(observation_json(o));
+  put(j, "observations", std::move(obs));
+  return dump(j);
+}
+
+parsed_state parse_state(std::string_view text) {
+  parsed_state out;
+  const json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    out.error = "check state: not JSON";
+    return out;
+  }
+  std::string error;
+  reader in(j, error, "check state:");
+  state s;
+  read_options(in, s.options);
+  if (const json* list = in.array("observations")) {
+    s.observations.reserve(list->size());
+    for (std::size_t i = 0; i < list->size() && error.empty(); ++i)
+      s.observations.push_back(read_observation((*list)[i], error, i));
+    if (!error.empty()) error = "check state: " + error;
+  }
+  if (!error.empty()) {
+    out.error = std::move(error);
+    return out;
+  }
+  out.state = std::move(s);
+  return out;
+}
+
+parsed_observation parse_observation(std::string_view text) {
+  parsed_observation out;
+  const json j = json::parse(text.begin(), text.end(), nullptr, false);
+  if (j.is_discarded()) {
+    out.error = "observation: not JSON";
+    return out;
+  }
+  std::string error;
+  observation o = read_observation(j, error, 0);
+  if (!error.empty()) {
+    out.error = std::move(error);
+    return out;
+  }
+  out.observation = std::move(o);
+  return out;
+}
+
+std::string step_output_json(const domain_check& c) {
+  json j = json::object();
+  json reqs = json::array();
+  for (const auto& r : c.requests()) reqs.push_back(request_json(r));
+  put(j, "requests", std::move(reqs));
+  put(j, "report", report_json(c.result()));
+  return dump(j);
+}
+
+std::string step_json(std::string_view state_json) {
+  parsed_state p = parse_state(state_json);
+  if (!p.state) return error_json(p.error);
+  domain_check c(std::move(*p.state));
+  return step_output_json(c);
+}
+
+}  // namespace check
+}  // namespace mtasts
