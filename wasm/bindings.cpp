@@ -1,43 +1,33 @@
 /**
  * @file bindings.cpp
- * @brief The embind boundary: plain strings or bytes in, JSON text (UTF-8) out;
- *        no C++ object handles ever reach JS. All logic lives in core/; the hand-written
- *        API (wasm/mtasts.mjs) parses the JSON and shapes the results.
+ * @brief The embind boundary: text or bytes in, JSON text out, through the
+ *        core's one JSON mapping (mtasts/json.h). No C++ object handle ever
+ *        reaches JS, and no logic lives here: wasm/mtasts.mjs parses the JSON.
  *
- * Every entry point catches whatever C++ might throw (built with
- * -fwasm-exceptions) and answers {"error": "..."} instead, which the JS
- * layer turns into an Error.
+ * The core throws nothing; the only C++ exception that can reach here is
+ * std::bad_alloc (out of memory), and every entry point answers it instead
+ * of letting it escape: a linter with a lint.internal finding (the API
+ * promises that linting never throws), the check step with {"error": ...}.
  */
 #include <emscripten/bind.h>
 #include <emscripten/heap.h>
 #include <emscripten/val.h>
 #include <malloc.h>
 
-#include <stdexcept>
+#include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "mtasts/mtasts.h"
-#include "mtasts/report_json.h"
 
 namespace {
-
-std::string error_json(const char* what) {
-  std::string s = "{\"error\":\"";
-  for (const char* p = what; *p; ++p) {
-    const char c = *p;
-    if (c == '"' || c == '\\') s += '\\';
-    if (static_cast<unsigned char>(c) >= 0x20) s += c;
-  }
-  return s + "\"}";
-}
 
 /**
  * The last answer. It is handed to JS as a Uint8Array view of wasm memory,
  * which the JS layer decodes (native TextDecoder) before it makes any other
- * call: embind's own std::string return copies byte by byte in JS, which cost
- * more than the linting for a 64 KB policy. A view is not a handle: nothing
- * is owned or freed by JS.
+ * call: embind's own std::string return copies byte by byte in JS. A view
+ * is not a handle: nothing is owned or freed by JS.
  */
 std::string last_answer;
 
@@ -47,129 +37,70 @@ emscripten::val answer(std::string json) {
       last_answer.size(), reinterpret_cast<const unsigned char*>(last_answer.data())));
 }
 
-template <class F>
-emscripten::val guarded(F&& f) {
+/** A linter's answer, or its own report of running out of memory. */
+template <class Result, class F>
+emscripten::val lint(F&& f) {
   try {
-    return answer(f());
-  } catch (const std::exception& e) {
-    return answer(error_json(e.what()));
+    return answer(mtasts::to_json(f()));
   } catch (...) {
-    return answer(error_json("unknown C++ exception"));
+    Result r;
+    r.findings.push_back({mtasts::code::lint_internal, "the linter ran out of memory", 0, 0});
+    return answer(mtasts::to_json(r));
   }
 }
 
 /**
- * A JS value read as std::string: a string or a Uint8Array, else a C++
- * exception (which guarded() answers as {"error"}). Not left to embind's own
- * check: its BindingError is a JS exception, which no C++ catch sees, and
- * Emscripten 3.1.6's _emval_as has by then made a handle for the conversion's
- * destructor list that nothing releases (one emval handle leaked per call).
- * (The message reuses the operator+ read_observation already needs: another
- * overload costs 1 KB gzip.)
+ * The record's character-strings, or nullopt when an element is not a string
+ * (the JS API checks first; checked here too because embind's own failed
+ * conversion throws a JS exception that leaks an emval handle each time).
  */
-[[gnu::noinline]] std::string text_of(const emscripten::val& x, const char* what) {
-  if (!x.isString() && !x.instanceof(emscripten::val::global("Uint8Array"))) {
-    const std::string name(what);
-    throw std::invalid_argument("neither a string nor bytes: " + name);
-  }
-  return x.as<std::string>();
-}
-
-std::vector<std::string> strings_of(const emscripten::val& arr) {
+std::optional<std::vector<std::string>> strings_of(const emscripten::val& arr) {
   std::vector<std::string> out;
   const auto n = arr["length"].as<unsigned>();
   out.reserve(n);
-  for (unsigned i = 0; i < n; ++i) out.push_back(text_of(arr[i], "a record's character-string"));
+  for (unsigned i = 0; i < n; ++i) {
+    const emscripten::val x = arr[i];
+    if (!x.isString()) return std::nullopt;
+    out.push_back(x.as<std::string>());
+  }
   return out;
 }
 
+const char* const not_strings = "{\"error\":\"a record's character-strings must be strings\"}";
+
 emscripten::val lint_policy(const std::string& body) {
-  return guarded([&] { return mtasts::to_json(mtasts::lint_policy(body)); });
+  return lint<mtasts::policy_result>([&] { return mtasts::lint_policy(body); });
 }
 emscripten::val lint_sts(const std::string& text) {
-  return guarded([&] { return mtasts::to_json(mtasts::lint_sts_record(text)); });
+  return lint<mtasts::sts_result>([&] { return mtasts::lint_sts_record(text); });
 }
 emscripten::val lint_sts_strings(const emscripten::val& strings) {
-  return guarded([&] { return mtasts::to_json(mtasts::lint_sts_record(strings_of(strings))); });
+  auto list = strings_of(strings);
+  if (!list) return answer(not_strings);
+  return lint<mtasts::sts_result>([&] { return mtasts::lint_sts_record(*list); });
 }
 emscripten::val lint_tlsrpt(const std::string& text) {
-  return guarded([&] { return mtasts::to_json(mtasts::lint_tlsrpt_record(text)); });
+  return lint<mtasts::tlsrpt_result>([&] { return mtasts::lint_tlsrpt_record(text); });
 }
 emscripten::val lint_tlsrpt_strings(const emscripten::val& strings) {
-  return guarded([&] { return mtasts::to_json(mtasts::lint_tlsrpt_record(strings_of(strings))); });
-}
-/**
- * One step of the domain check: the state (options and observations, a plain
- * JS object whose bytes are Uint8Arrays) in, {requests, report} JSON out. The
- * object is read field by field rather than as JSON text: nlohmann's parser
- * would add 90 KB (gzip) to the module.
- */
-// Field readers for the check state, kept out of line: inlined at each of the
-// dozen uses they cost kilobytes of WebAssembly.
-[[gnu::noinline]] std::string field_string(const emscripten::val& v, const char* key) {
-  emscripten::val x = v[key];
-  return x.isUndefined() || x.isNull() ? std::string() : text_of(x, key);
-}
-[[gnu::noinline]] double field_number(const emscripten::val& v, const char* key, double fallback) {
-  emscripten::val x = v[key];
-  return x.isNumber() ? x.as<double>() : fallback;
-}
-[[gnu::noinline]] bool field_flag(const emscripten::val& v, const char* key) { return v[key].isTrue(); }
-[[gnu::noinline]] bool field_present(const emscripten::val& v, const char* key) {
-  emscripten::val x = v[key];
-  return !x.isUndefined() && !x.isNull();
+  auto list = strings_of(strings);
+  if (!list) return answer(not_strings);
+  return lint<mtasts::tlsrpt_result>([&] { return mtasts::lint_tlsrpt_record(*list); });
 }
 
-[[gnu::noinline]] mtasts::check::observation read_observation(const emscripten::val& ov) {
-  namespace chk = mtasts::check;
-  chk::observation ob;
-  ob.id = field_string(ov, "id");
-  if (!chk::observation_kind_from(field_string(ov, "kind"), ob.kind))
-    throw std::invalid_argument("unknown observation kind for " + ob.id);
-  ob.status = static_cast<std::uint16_t>(field_number(ov, "status", 0));
-  if (field_present(ov, "content_type")) ob.content_type = field_string(ov, "content_type");
-  ob.bytes = field_string(ov, "bytes");
-  ob.truncated = field_flag(ov, "truncated");
-  ob.message = field_string(ov, "message");
-  ob.via_relay = field_flag(ov, "via_relay");
-  ob.relay_failure = field_string(ov, "relay_failure");
-  ob.elapsed_ms = field_number(ov, "elapsed_ms", 0);
-  ob.at_ms = field_number(ov, "at_ms", 0);
-  return ob;
+/** One step of the domain check: the state as JSON (UTF-8 bytes) in, {requests, report} or {error} out. */
+emscripten::val check_step(const std::string& state_json) {
+  try {
+    return answer(mtasts::check::step_json(state_json));
+  } catch (const std::bad_alloc&) {
+    return answer("{\"error\":\"the check ran out of memory\"}");
+  }
 }
 
-/**
- * One step of the domain check: the state (options and observations, a plain
- * JS object whose bytes are Uint8Arrays) in, {requests, report} JSON out. The
- * object is read field by field rather than as JSON text: nlohmann's parser
- * would add 90 KB (gzip) to the module.
- */
-emscripten::val check_step(const emscripten::val& st) {
-  return guarded([&] {
-    namespace chk = mtasts::check;
-    chk::options o;
-    o.input = field_string(st, "input");
-    o.domain = field_string(st, "domain");
-    o.resolver = field_string(st, "resolver");
-    if (field_present(st, "pasted_policy")) o.pasted_policy = field_string(st, "pasted_policy");
-    o.tlsa_cap = static_cast<std::size_t>(field_number(st, "tlsa_cap", 10));
-    o.aborted = field_flag(st, "aborted");
-    o.deadline = field_flag(st, "deadline");
-    o.total_timeout_ms = field_number(st, "total_timeout_ms", o.total_timeout_ms);
-    o.dns_timeout_ms = field_number(st, "dns_timeout_ms", o.dns_timeout_ms);
-    o.policy_timeout_ms = field_number(st, "policy_timeout_ms", o.policy_timeout_ms);
-    std::vector<chk::observation> observations;
-    const emscripten::val list = st["observations"];
-    const unsigned n = list.isUndefined() ? 0u : list["length"].as<unsigned>();
-    observations.reserve(n);
-    for (unsigned i = 0; i < n; ++i) observations.push_back(read_observation(list[i]));
-    chk::domain_check c(std::move(o));
-    if (!observations.empty()) c.observe(std::move(observations));
-    return chk::step_output_json(c);
-  });
-}
 bool mx_matches(const std::string& pattern, const std::string& host) { return mtasts::mx_matches(pattern, host); }
+bool is_host_name(const std::string& name) { return mtasts::is_host_name(name); }
 std::string version() { return mtasts::version(); }
+std::string limits() { return mtasts::limits_json(); }
 
 /** The wasm heap: its size (it only grows) and the bytes malloc has handed out and not had back. */
 emscripten::val memory_stats() {
@@ -190,6 +121,8 @@ EMSCRIPTEN_BINDINGS(mtasts) {
   emscripten::function("lintTlsRptStrings", &lint_tlsrpt_strings);
   emscripten::function("checkStep", &check_step);
   emscripten::function("mxMatches", &mx_matches);
+  emscripten::function("isHostName", &is_host_name);
   emscripten::function("version", &version);
+  emscripten::function("limits", &limits);
   emscripten::function("memoryStats", &memory_stats);
 }

@@ -122,6 +122,48 @@ export interface CheckDomainOptions {
   now?: () => number;
 }
 
+/**
+ * What checkDomain's host observed for one request of the engine
+ * (core/include/mtasts/check.h `observation`; web/host.mjs makes them).
+ */
+export interface Observation {
+  id: string;
+  kind: 'answer' | 'http-error' | 'timeout' | 'aborted' | 'network-error'
+      | 'response' | 'redirect' | 'cors-blocked' | 'unreachable';
+  status?: number;
+  content_type?: string | null;
+  /** The DNS message or the policy body, base64 (RFC 4648 §4). */
+  bytes?: string;
+  truncated?: boolean;
+  message?: string;
+  via_relay?: boolean;
+  relay_failure?: string;
+  elapsed_ms?: number;
+  at_ms?: number;
+}
+
+/** The core's thresholds and limits (core/include/mtasts/limits.h). */
+export interface Limits {
+  readonly policy_max_bytes: number;
+  readonly policy_large_bytes: number;
+  readonly max_age_max: number;
+  readonly max_age_week: number;
+  readonly max_age_day: number;
+  readonly max_age_withdraw: number;
+  readonly mx_hosts: number;
+  readonly tlsa_cap: number;
+  readonly cname_hops: number;
+  readonly cname_chain_in_answer: number;
+  readonly dns_message_max: number;
+  readonly pointer_hops: number;
+  readonly domain_max_length: number;
+  readonly dns_timeout_ms: number;
+  readonly policy_timeout_ms: number;
+  readonly total_timeout_ms: number;
+  readonly findings_per_code: number;
+  readonly findings_total: number;
+}
+
 export declare const DEFAULT_RESOLVER: string;
 export declare const DEFAULT_DNS_TIMEOUT_MS: number;
 export declare const DEFAULT_POLICY_TIMEOUT_MS: number;
@@ -135,8 +177,15 @@ export interface Mtasts {
   lintStsRecord(textOrStrings: string | string[]): StsLint;
   /** The _smtp._tls TXT record, as one string or as its character-strings. */
   lintTlsRptRecord(textOrStrings: string | string[]): TlsRptLint;
-  /** RFC 8461 §4.1: `*` is exactly one whole left-most label; case-insensitive; a trailing dot is ignored. */
+  /**
+   * RFC 8461 §4.1: `*` is exactly one whole left-most label; case-insensitive; a trailing dot is ignored.
+   * A host in U-label form is compared as its A-label (§3.2); a U-label pattern matches nothing.
+   */
   mxMatches(pattern: string, host: string): boolean;
+  /** A host name that can stand as an exact mx pattern (RFC 5321 Domain, two labels or more, not an address). */
+  isHostName(name: string): boolean;
+  /** The core's thresholds and limits. */
+  readonly limits: Limits;
   /**
    * Checks a live domain from here: DNS over HTTPS and the policy fetch, all
    * independent requests at once. Never rejects for network behaviour (it is

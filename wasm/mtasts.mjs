@@ -8,6 +8,8 @@
  *   m.lintStsRecord(textOrStrings)       // { valid, findings, record | null }
  *   m.lintTlsRptRecord(textOrStrings)    // { valid, findings, record | null }
  *   m.mxMatches(pattern, host)           // boolean
+ *   m.isHostName(name)                   // boolean: could stand as an exact mx pattern
+ *   m.limits                             // { policy_max_bytes, max_age_week, tlsa_cap, mx_hosts, ... }
  *   await m.checkDomain(domain, options) // the live check: { grade, checks, findings, ... }
  *   m.version                            // "0.1.0"
  *   m.memoryUsage()                      // { heapBytes, inUseBytes } of the wasm heap
@@ -15,22 +17,26 @@
  * One artifact for browsers and Node 20: in a browser the .wasm is fetched
  * from next to this file (import.meta.url); in Node it is read from disk and
  * handed to the Emscripten glue, whose own loader would try to fetch() a file
- * path. Results are plain objects (parsed from the core's JSON report,
- * schema 1); no C++ handle ever reaches the caller, so there is nothing to
- * free. See mtasts.d.ts for the types.
+ * path. Results are plain objects parsed from the core's JSON (its one
+ * mapping, core/src/json.cpp: the report is schema 1); the check's state
+ * goes in as JSON in the same shape, and web/host.mjs makes observations in
+ * it. No C++ handle ever reaches the caller, so there is nothing to free.
+ * See mtasts.d.ts for the types.
  */
 import createMtastsCore from './mtasts-core.mjs';
-import { dohQuery, fetchPolicy } from './host.mjs';
+import { dohQuery, fetchPolicy, base64 } from './host.mjs';
 
 /** The DoH resolver used when none is given: it answers RFC 8484 GETs and allows CORS. */
 export const DEFAULT_RESOLVER = 'https://cloudflare-dns.com/dns-query';
-/** Per-request time limits (ms) when `timeoutMs` is not given. */
+/**
+ * Per-request time limits (ms) when `timeoutMs` is not given, and the whole
+ * check's (CNAME chases and TLSA included). They are the host's defaults,
+ * available before load(); the core's limits.h holds the same numbers (the
+ * Node tests check that m.limits agrees).
+ */
 export const DEFAULT_DNS_TIMEOUT_MS = 5000;
 export const DEFAULT_POLICY_TIMEOUT_MS = 10000;
-/** The whole check, CNAME chases and TLSA included (ms). */
 export const DEFAULT_TOTAL_TIMEOUT_MS = 30000;
-/** Largest policy body read (RFC 8461 §3.3: 64 KB); one byte more tells "too large". */
-const POLICY_MAX_BYTES = 65536;
 
 /** @type {Promise<import('./mtasts.d.ts').Mtasts> | null} */
 let loading = null;
@@ -57,29 +63,24 @@ function isNode() {
 
 /**
  * The A-label (ASCII) form of a domain as typed: UTS #46 through the URL
- * parser, which browsers and Node share. '' when it cannot be a host name;
- * the engine then judges the input itself and says why.
+ * parser, which browsers and Node share. '' when the URL parser reads more
+ * than a host in it (a path, a port, a user) or cannot read it; the engine
+ * then judges the input itself (the one host-name grammar) and says why.
  * @param {string} input
  */
 function toAscii(input) {
   let t = input.trim();
   if (t.endsWith('.')) t = t.slice(0, -1);
-  if (t === '' || /[\s/?#@:\\%]/.test(t)) return '';
+  if (t === '') return '';
   // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(t)) return t.toLowerCase();
+  if (/^[\x00-\x7f]*$/.test(t)) return '';  // nothing to map: the engine reads the input itself
   try {
-    return new URL(`https://${t}/`).hostname;
+    const u = new URL(`https://${t}/`);
+    const onlyHost = u.username === '' && u.password === '' && u.port === '' && u.pathname === '/' && u.search === '' && u.hash === '';
+    return onlyHost ? u.hostname : '';
   } catch {
     return '';
   }
-}
-
-/** @param {string} text base64url without padding */
-function fromBase64url(text) {
-  const b = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4));
-  const out = new Uint8Array(b.length);
-  for (let i = 0; i < b.length; i += 1) out[i] = b.charCodeAt(i);
-  return out;
 }
 
 function describe(err) {
@@ -150,6 +151,8 @@ async function instantiate() {
   }
 
   const version = core.version();
+  /** The core's thresholds and limits (core/include/mtasts/limits.h). */
+  const limits = Object.freeze(JSON.parse(core.limits()));
 
   /**
    * The live domain check. The C++ engine decides which requests to make and
@@ -163,7 +166,7 @@ async function instantiate() {
     const {
       resolver = DEFAULT_RESOLVER, fetch = globalThis.fetch, timeoutMs, signal: callerSignal, onProgress,
       totalTimeoutMs = DEFAULT_TOTAL_TIMEOUT_MS,
-      policyText, relay, tlsaCap = 10, now = () => performance.now(),
+      policyText, relay, tlsaCap = limits.tlsa_cap, now = () => performance.now(),
     } = options;
     if (typeof resolver !== 'string' || !/^https:\/\//i.test(resolver)) {
       throw new TypeError('checkDomain: resolver must be an https:// DNS-over-HTTPS URL');
@@ -189,6 +192,7 @@ async function instantiate() {
     const dnsTimeout = timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS;
     const policyTimeout = timeoutMs ?? DEFAULT_POLICY_TIMEOUT_MS;
     const start = now();
+    /** The engine's state (check.h `state`), as its JSON mapping has it. */
     const state = {
       input: domain,
       domain: toAscii(domain),
@@ -197,10 +201,11 @@ async function instantiate() {
       dns_timeout_ms: dnsTimeout,
       policy_timeout_ms: policyTimeout,
       aborted: false,
+      deadline: false,
       total_timeout_ms: totalTimeoutMs,
       observations: [],
     };
-    if (pasted) state.pasted_policy = pasted;
+    if (pasted) state.pasted_policy = base64(pasted);
 
     // One deadline for the whole check, beside the per-request ones: a chain
     // of slow CNAME chases must not keep it running for minutes. Reaching it
@@ -219,7 +224,7 @@ async function instantiate() {
       clearTimeout(deadline);
       callerSignal?.removeEventListener('abort', onCallerAbort);
     };
-    const step = () => call(core.checkStep, state);
+    const step = () => call(core.checkStep, encoder.encode(JSON.stringify(state)));
     let current;
     try {
       current = step();
@@ -227,69 +232,17 @@ async function instantiate() {
       done();
       throw err;
     }
-    /** The domain as the engine normalised it (A-labels, lower case). */
-    const checked = current.report.domain;
 
-    /** Runs one request of the engine; resolves to an observation, never rejects. */
+    /** Runs one request of the engine; resolves to an observation in the engine's shape, never rejects. */
     async function run(req) {
-      if (req.kind === 'dns') {
-        let obs;
-        try {
-          obs = await dohQuery(resolver, fromBase64url(req.dns), { fetch, signal, timeoutMs: dnsTimeout, now });
-        } catch (err) {
-          obs = { kind: 'network-error', message: describe(err), elapsedMs: 0 };
-        }
-        const out = { kind: obs.kind, elapsed_ms: obs.elapsedMs };
-        if (obs.kind === 'answer') {
-          out.bytes = obs.bytes;
-          if (obs.truncated) out.truncated = true;
-        }
-        if (obs.kind === 'http-error') {
-          out.status = obs.status;
-          if (obs.contentType != null) out.content_type = obs.contentType;
-          if (obs.detail) out.message = obs.detail;
-        }
-        if (obs.kind === 'network-error') {
-          out.message = obs.message;
-          if (obs.status) out.status = obs.status;  // set when the body broke off after the headers
-        }
-        return out;
-      }
-      let obs;
       try {
-        obs = await fetchPolicy(checked, {
-          fetch, signal, timeoutMs: policyTimeout, maxBytes: POLICY_MAX_BYTES, relay, now,
+        if (req.kind === 'dns') return await dohQuery(resolver, req.dns, { fetch, signal, timeoutMs: dnsTimeout, now });
+        return await fetchPolicy(req.url, {
+          fetch, signal, timeoutMs: policyTimeout, maxBytes: limits.policy_max_bytes, relay, now,
         });
       } catch (err) {
-        obs = { kind: 'unreachable', message: describe(err), elapsedMs: 0 };
+        return { kind: req.kind === 'dns' ? 'network-error' : 'unreachable', message: describe(err), elapsed_ms: 0 };
       }
-      const out = { kind: obs.kind, elapsed_ms: obs.elapsedMs };
-      const viaRelay = obs.via === 'relay';
-      if (viaRelay && (obs.kind === 'unreachable' || obs.kind === 'timeout' || obs.kind === 'aborted')) {
-        // The policy host itself answered (cors-blocked); only the relay failed.
-        return {
-          kind: obs.kind === 'aborted' ? 'aborted' : 'cors-blocked',
-          message: obs.direct?.message ?? '',
-          relay_failure: obs.kind === 'timeout' ? 'no answer in time' : (obs.message ?? obs.kind),
-          elapsed_ms: obs.elapsedMs,
-        };
-      }
-      if (viaRelay) {
-        out.via_relay = true;
-        try { out.message = new URL(obs.relayUrl).origin; } catch { /* keep it out */ }
-      }
-      if (obs.kind === 'response') {
-        out.status = obs.status;
-        if (obs.contentType != null) out.content_type = obs.contentType;
-        out.bytes = obs.bytes;
-        out.truncated = obs.truncated;
-      } else if (obs.kind === 'redirect') {
-        out.status = obs.status;
-      } else if (obs.kind === 'cors-blocked' || obs.kind === 'unreachable') {
-        out.message = obs.message;
-        if (obs.kind === 'unreachable' && obs.status) out.status = obs.status;  // the body broke off
-      }
-      return out;
     }
 
     return new Promise((resolve, reject) => {
@@ -336,7 +289,7 @@ async function instantiate() {
             inflight -= 1;
             if (finished) return;
             try {
-              state.observations.push({ id: req.id, ...obs, at_ms: now() - start });
+              state.observations.push({ ...obs, id: req.id, at_ms: now() - start });
               if (signal?.aborted) state.aborted = true;
               current = step();
               launch();
@@ -369,8 +322,16 @@ async function instantiate() {
       if (typeof pattern !== 'string' || typeof host !== 'string') {
         throw new TypeError(`mxMatches expects two strings, got ${kindOf(pattern)} and ${kindOf(host)}`);
       }
-      return core.mxMatches(pattern, host);
+      // RFC 8461 §3.2 matches A-labels: a host given as a U-label is mapped to
+      // its A-label first (a U-label pattern stays invalid, as in a policy).
+      const ascii = /^[\x00-\x7f]*$/.test(host) ? host : toAscii(host);
+      return ascii !== '' && core.mxMatches(pattern, ascii);
     },
+    isHostName(name) {
+      if (typeof name !== 'string') throw new TypeError(`isHostName expects a string, got ${kindOf(name)}`);
+      return core.isHostName(name);
+    },
+    limits,
     memoryUsage() {
       return core.memoryStats();
     },

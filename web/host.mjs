@@ -4,11 +4,14 @@
 // fetch() actually does (see /work/shared/toolchain.md §4 and the Fetch notes
 // in the RFC digest §6).
 //
-// Both entry points resolve to one plain "observation" object describing what
-// happened on the wire. They never reject for network behaviour (timeouts,
-// aborts, CORS, TLS, DNS, HTTP errors); they only throw a TypeError for
-// programmer errors (bad arguments). Interpretation (linting, explanations)
-// belongs to the caller.
+// Both entry points take a request of the engine (its RFC 8484 `dns`
+// parameter, or the policy URL) and resolve to one plain observation in the
+// engine's own shape (core/include/mtasts/check.h; the JSON mapping is
+// core/src/json.cpp): snake_case members, bytes as base64. checkDomain adds
+// the request id and hands it to the engine as it is. They never reject for
+// network behaviour (timeouts, aborts, CORS, TLS, DNS, HTTP errors); they only
+// throw a TypeError for programmer errors (bad arguments). Interpretation
+// belongs to the engine.
 //
 // Plain ES module, no dependencies; runs in browsers and in Node 20.
 
@@ -27,49 +30,19 @@ const DETAIL_BYTES = 1024;
  * (a ReadableStream or null).
  */
 
-/**
- * @typedef {{ kind: 'answer', status: 200, bytes: Uint8Array, contentType: string, elapsedMs: number, truncated?: true }
- *   | { kind: 'http-error', status: number, contentType: string | null, detail?: string, elapsedMs: number }
- *   | { kind: 'timeout', elapsedMs: number }
- *   | { kind: 'aborted', elapsedMs: number }
- *   | { kind: 'network-error', message: string, elapsedMs: number, status?: number }} DohObservation
- */
+/** @typedef {Omit<import('../wasm/mtasts.d.ts').Observation, 'id' | 'at_ms'>} Observation */
 
 /**
- * @typedef {{ kind: 'response', url: string, status: number, contentType: string | null,
- *             bytes: Uint8Array, size: number, truncated: boolean, redirected: boolean,
- *             elapsedMs: number, via?: 'relay', relayUrl?: string, direct?: PolicyObservation }
- *   | { kind: 'redirect', url: string, status: number, elapsedMs: number, via?: 'relay', relayUrl?: string, direct?: PolicyObservation }
- *   | { kind: 'cors-blocked', url: string, message: string, elapsedMs: number }
- *   | { kind: 'unreachable', url: string, message: string, elapsedMs: number, via?: 'relay', relayUrl?: string, direct?: PolicyObservation }
- *   | { kind: 'timeout', url: string, elapsedMs: number, via?: 'relay', relayUrl?: string, direct?: PolicyObservation }
- *   | { kind: 'aborted', url: string, elapsedMs: number, via?: 'relay', relayUrl?: string, direct?: PolicyObservation }} PolicyObservation
- */
-
-const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-/**
- * base64url (RFC 4648 §5) without padding, as RFC 8484 §6 requires.
+ * Base64 (RFC 4648 §4, padded) of bytes: how bytes travel inside the
+ * engine's JSON. The platform's btoa over binary strings, in chunks.
  * @param {Uint8Array} bytes
  * @returns {string}
  */
-export function base64url(bytes) {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError('base64url: expected a Uint8Array');
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out += B64URL[(n >> 18) & 63] + B64URL[(n >> 12) & 63] + B64URL[(n >> 6) & 63] + B64URL[n & 63];
-  }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const n = bytes[i] << 16;
-    out += B64URL[(n >> 18) & 63] + B64URL[(n >> 12) & 63];
-  } else if (rest === 2) {
-    const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
-    out += B64URL[(n >> 18) & 63] + B64URL[(n >> 12) & 63] + B64URL[(n >> 6) & 63];
-  }
-  return out;
+export function base64(bytes) {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('base64: expected a Uint8Array');
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 /**
@@ -276,33 +249,33 @@ function checkTimeout(v, name) {
 /**
  * One RFC 8484 GET query.
  *
- * Request: `GET <resolverUrl>?dns=<base64url>` (or `&dns=`), `accept:
+ * Request: `GET <resolverUrl>?dns=<dns>` (or `&dns=`), `accept:
  * application/dns-message`, credentials omitted, no referrer, default HTTP
  * cache (DoH answers are cacheable by design, RFC 8484 §5.1).
  *
  * @param {string} resolverUrl e.g. 'https://dns.google/dns-query'
- * @param {Uint8Array} wire the DNS query message (ID 0 recommended)
+ * @param {string} dns the request's `dns` parameter: the query message in base64url (the engine makes it)
  * @param {{ fetch?: FetchLike, signal?: AbortSignal, timeoutMs?: number, now?: () => number }} [options]
- * @returns {Promise<DohObservation>}
+ * @returns {Promise<Observation>} kind answer | http-error | timeout | aborted | network-error
  */
-export async function dohQuery(resolverUrl, wire, {
+export async function dohQuery(resolverUrl, dns, {
   fetch = globalThis.fetch, signal, timeoutMs = 5000, now = () => performance.now(),
 } = {}) {
   if (typeof resolverUrl !== 'string' || resolverUrl === '') throw new TypeError('dohQuery: resolverUrl must be a non-empty string');
-  if (!(wire instanceof Uint8Array)) throw new TypeError('dohQuery: wire must be a Uint8Array');
+  if (typeof dns !== 'string' || !/^[A-Za-z0-9_-]+$/.test(dns)) throw new TypeError('dohQuery: dns must be a base64url query');
   if (typeof fetch !== 'function') throw new TypeError('dohQuery: no fetch function');
   checkTimeout(timeoutMs, 'dohQuery');
 
   const start = now();
   const elapsed = () => now() - start;
-  const url = dohGetUrl(resolverUrl, base64url(wire));
+  const url = dohGetUrl(resolverUrl, dns);
   const deadline = makeDeadline(signal, timeoutMs);
-  /** @returns {DohObservation} */
+  /** @returns {Observation} */
   const failed = (/** @type {unknown} */ err) => {
     const why = deadline.reason();
-    if (why === 'timeout') return { kind: 'timeout', elapsedMs: elapsed() };
-    if (why === 'aborted') return { kind: 'aborted', elapsedMs: elapsed() };
-    return { kind: 'network-error', message: messageOf(err), elapsedMs: elapsed() };
+    if (why === 'timeout') return { kind: 'timeout', elapsed_ms: elapsed() };
+    if (why === 'aborted') return { kind: 'aborted', elapsed_ms: elapsed() };
+    return { kind: 'network-error', message: messageOf(err), elapsed_ms: elapsed() };
   };
   try {
     if (deadline.reason()) return failed(null);
@@ -327,31 +300,33 @@ export async function dohQuery(resolverUrl, wire, {
         read = await readCapped(response, MAX_DNS_MESSAGE + 1, deadline.signal);
       } catch (err) {
         // The resolver answered 200 and the body then broke off (a reset): say
-        // so, as fetchPolicy does, rather than pass on a bare "network error"
-        // that reads as if the resolver was never reached.
+        // so with the status, so the engine words it as a broken answer rather
+        // than an unreachable resolver.
         const obs = failed(err);
         if (obs.kind === 'network-error') {
           obs.message = `body read failed: ${obs.message}`;
-          obs.status = status;  // the headers did arrive: the engine words it as a broken answer
+          obs.status = status;
         }
         return obs;
       }
+      /** @type {Observation} */
+      const obs = { kind: 'answer', status: 200, content_type: contentType, bytes: '', elapsed_ms: 0 };
       if (read.over) {
         // Larger than any DNS message (RFC 1035 §4.2.2): reading stopped there;
         // the engine reports dns.query.too_large without decoding it.
-        return {
-          kind: 'answer', status: 200, bytes: read.bytes.subarray(0, MAX_DNS_MESSAGE), truncated: true,
-          contentType: /** @type {string} */ (contentType), elapsedMs: elapsed(),
-        };
+        obs.truncated = true;
+      } else {
+        obs.bytes = base64(read.bytes);
       }
-      return { kind: 'answer', status: 200, bytes: read.bytes, contentType: /** @type {string} */ (contentType), elapsedMs: elapsed() };
+      obs.elapsed_ms = elapsed();
+      return obs;
     }
-    /** @type {DohObservation} */
-    const obs = { kind: 'http-error', status, contentType, elapsedMs: 0 };
+    /** @type {Observation} */
+    const obs = { kind: 'http-error', status, content_type: contentType, elapsed_ms: 0 };
     if (isTextual(contentType) && response?.type !== 'opaque') {
       try {
         const { bytes } = await readCapped(response, DETAIL_BYTES, deadline.signal);
-        if (bytes.length > 0) obs.detail = safeDetail(bytes);
+        if (bytes.length > 0) obs.message = safeDetail(bytes);
       } catch (err) {
         if (deadline.reason()) return failed(err);
         // A broken error body is not worth more than the status itself.
@@ -359,7 +334,7 @@ export async function dohQuery(resolverUrl, wire, {
     } else {
       discardBody(response);
     }
-    obs.elapsedMs = elapsed();
+    obs.elapsed_ms = elapsed();
     return obs;
   } finally {
     deadline.done();
@@ -367,9 +342,9 @@ export async function dohQuery(resolverUrl, wire, {
 }
 
 /**
- * Fetch the MTA-STS policy of `domain` the way RFC 8461 §3.3 wants it
- * fetched (HTTPS GET, no redirects followed, no HTTP cache), and report what
- * a browser can observe.
+ * Fetch an MTA-STS policy the way RFC 8461 §3.3 wants it fetched (HTTPS GET,
+ * no redirects followed, no HTTP cache), and report what a browser can
+ * observe, in the engine's shape.
  *
  * Sequence: a `mode:'cors', redirect:'manual'` GET; if that rejects, a
  * `mode:'no-cors', redirect:'follow'` probe (no-cors forbids 'manual') to tell
@@ -377,23 +352,24 @@ export async function dohQuery(resolverUrl, wire, {
  * cors-blocked and a `relay` template is given, a cors GET of the relay URL.
  * `timeoutMs` bounds the whole sequence (one deadline).
  *
- * `bytes` holds at most `maxBytes + 1` bytes: if the body is longer, the read
- * stops there, the stream is cancelled and `truncated` is true (`size` is then
- * `maxBytes + 1`, not the full body length, which is unknown).
+ * The body is read up to `maxBytes + 1` bytes: if it is longer, the read
+ * stops there, the stream is cancelled and `truncated` is true.
  *
- * @param {string} domain the Policy Domain, e.g. 'example.com'
+ * @param {string} url the request's URL: https://mta-sts.<domain>/.well-known/mta-sts.txt
  * @param {{ fetch?: FetchLike, signal?: AbortSignal, timeoutMs?: number, maxBytes?: number,
  *           relay?: string, now?: () => number }} [options]
  *   relay: URL template containing '{url}', replaced by the encodeURIComponent'd policy URL.
- * @returns {Promise<PolicyObservation>}
+ * @returns {Promise<Observation>} kind response | redirect | cors-blocked | unreachable | timeout | aborted;
+ *   through the relay, `via_relay` (and its origin in `message`); a relay that failed after a CORS block
+ *   gives cors-blocked with `relay_failure`.
  */
-export async function fetchPolicy(domain, {
+export async function fetchPolicy(url, {
   fetch = globalThis.fetch, signal, timeoutMs = 10000, maxBytes = 65536, relay,
   now = () => performance.now(),
 } = {}) {
-  if (typeof domain !== 'string') throw new TypeError('fetchPolicy: domain must be a string');
-  const host = domain.endsWith('.') ? domain.slice(0, -1) : domain;
-  if (host === '' || /[\s/?#@:\\%]/.test(host)) throw new TypeError(`fetchPolicy: not a domain name: ${JSON.stringify(domain)}`);
+  if (typeof url !== 'string' || !/^https:\/\/[^/?#@\s]+\/\.well-known\/mta-sts\.txt$/.test(url)) {
+    throw new TypeError(`fetchPolicy: not a policy URL: ${JSON.stringify(url)}`);
+  }
   if (typeof fetch !== 'function') throw new TypeError('fetchPolicy: no fetch function');
   checkTimeout(timeoutMs, 'fetchPolicy');
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new TypeError('fetchPolicy: maxBytes must be a non-negative integer');
@@ -403,34 +379,33 @@ export async function fetchPolicy(domain, {
 
   const start = now();
   const elapsed = () => now() - start;
-  const url = `https://mta-sts.${host}/.well-known/mta-sts.txt`;
   const deadline = makeDeadline(signal, timeoutMs);
   const common = /** @type {const} */ ({
     method: 'GET', cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer',
   });
 
-  /** Observation for a deadline/caller abort, or null if neither fired. */
+  /** Observation for a deadline/caller abort, or null if neither fired. @returns {Observation | null} */
   const stopped = () => {
     const why = deadline.reason();
-    if (why === 'timeout') return /** @type {PolicyObservation} */ ({ kind: 'timeout', url, elapsedMs: elapsed() });
-    if (why === 'aborted') return /** @type {PolicyObservation} */ ({ kind: 'aborted', url, elapsedMs: elapsed() });
+    if (why === 'timeout') return { kind: 'timeout', elapsed_ms: elapsed() };
+    if (why === 'aborted') return { kind: 'aborted', elapsed_ms: elapsed() };
     return null;
   };
 
   /**
    * Turn a resolved cors/manual response into an observation.
    * @param {any} response
-   * @returns {Promise<PolicyObservation>}
+   * @returns {Promise<Observation>}
    */
   const observe = async (response) => {
     const status = Number(response?.status ?? 0);
     if (response?.type === 'opaqueredirect' || (status >= 300 && status < 400)) {
       discardBody(response);
-      return { kind: 'redirect', url, status, elapsedMs: elapsed() };
+      return { kind: 'redirect', status, elapsed_ms: elapsed() };
     }
     if (response?.type === 'opaque') {
       // Should not happen in cors mode; nothing is readable either way.
-      return { kind: 'cors-blocked', url, message: 'opaque response', elapsedMs: elapsed() };
+      return { kind: 'cors-blocked', message: 'opaque response', elapsed_ms: elapsed() };
     }
     const contentType = contentTypeOf(response);
     let read;
@@ -438,12 +413,12 @@ export async function fetchPolicy(domain, {
       read = await readCapped(response, maxBytes + 1, deadline.signal);
     } catch (err) {
       // `status` tells the engine the connection worked and the body broke off.
-      return stopped() ?? { kind: 'unreachable', url, status, message: `body read failed: ${messageOf(err)}`, elapsedMs: elapsed() };
+      return stopped() ?? { kind: 'unreachable', status, message: `body read failed: ${messageOf(err)}`, elapsed_ms: elapsed() };
     }
+    const truncated = read.bytes.length > maxBytes;
     return {
-      kind: 'response', url, status, contentType,
-      bytes: read.bytes, size: read.bytes.length, truncated: read.bytes.length > maxBytes,
-      redirected: response?.redirected === true, elapsedMs: elapsed(),
+      kind: 'response', status, content_type: contentType,
+      bytes: base64(truncated ? read.bytes.subarray(0, maxBytes) : read.bytes), truncated, elapsed_ms: elapsed(),
     };
   };
 
@@ -466,32 +441,36 @@ export async function fetchPolicy(domain, {
 
     // 2. No-cors probe: resolves (opaque) iff an HTTPS response with a
     //    certificate the browser trusts arrived. Only a hint (ORB, COEP).
-    /** @type {PolicyObservation} */
-    let direct;
     try {
       const probe = await untilAborted(fetch(url, {
         ...common, mode: 'no-cors', redirect: 'follow', signal: deadline.signal,
       }), deadline.signal);
       discardBody(probe);
-      direct = { kind: 'cors-blocked', url, message: messageOf(corsError), elapsedMs: elapsed() };
     } catch (err) {
-      return stopped() ?? { kind: 'unreachable', url, message: messageOf(err), elapsedMs: elapsed() };
+      return stopped() ?? { kind: 'unreachable', message: messageOf(err), elapsed_ms: elapsed() };
     }
-    if (relay === undefined) return direct;
+    /** @type {Observation} */
+    const blocked = { kind: 'cors-blocked', message: messageOf(corsError), elapsed_ms: elapsed() };
+    if (relay === undefined) return blocked;
 
-    // 3. Relay: a CORS-enabled proxy the user configured.
+    // 3. Relay: a CORS-enabled proxy the user configured. The policy host
+    //    itself answered (cors-blocked); if only the relay fails, that stays
+    //    the observation, with the relay's failure beside it.
     const relayUrl = relay.replace('{url}', encodeURIComponent(url));
-    const tag = { via: /** @type {const} */ ('relay'), relayUrl, direct };
+    /** @param {string} why @returns {Observation} */
+    const relayFailed = (why) => ({ ...blocked, relay_failure: why, elapsed_ms: elapsed() });
+    let origin = '';
+    try { origin = new URL(relayUrl).origin; } catch { /* keep it out */ }
     try {
       const response = await untilAborted(fetch(relayUrl, {
         ...common, mode: 'cors', redirect: 'manual', signal: deadline.signal,
       }), deadline.signal);
       // The relay's own failures (tools/relay: bad request, upstream
       // unreachable, timeout) are marked, so they are never taken for the
-      // policy host's status.
-      // Only an answer marked as the upstream's (X-Relay-Upstream-Ms, always
-      // set by tools/relay on a relayed answer) stands for the policy host; a
-      // wrong relay URL's 404 or a proxy's own 403 is the relay failing.
+      // policy host's status. Only an answer marked as the upstream's
+      // (X-Relay-Upstream-Ms, always set by tools/relay on a relayed answer)
+      // stands for the policy host; a wrong relay URL's 404 or a proxy's own
+      // 403 is the relay failing.
       const relayError = response?.headers?.get?.('x-relay-error');
       const upstreamMs = response?.headers?.get?.('x-relay-upstream-ms');
       if ((typeof relayError === 'string' && relayError !== '') || typeof upstreamMs !== 'string') {
@@ -502,22 +481,23 @@ export async function fetchPolicy(domain, {
           try { detail = String(JSON.parse(text).message ?? ''); } catch { detail = text; }
         } catch { /* the marker is enough */ }
         const why = relayError || `HTTP ${Number(response?.status ?? 0)} without the relay's marker (is the relay URL right?)`;
-        return {
-          kind: 'unreachable', url, message: `relay: ${why}${detail ? `: ${detail}` : ''}`,
-          elapsedMs: elapsed(), ...tag,
-        };
+        return relayFailed(`relay: ${why}${detail ? `: ${detail}` : ''}`);
       }
       const seen = await observe(response);
+      if (seen.kind === 'timeout') return relayFailed('no answer in time');
+      if (seen.kind === 'aborted') return seen;
+      if (seen.kind === 'unreachable') return relayFailed(seen.message ?? 'unreachable');
       // The relay answers text/plain itself and passes the upstream type on.
       if (seen.kind === 'response') {
         const upstreamType = response?.headers?.get?.('x-relay-content-type');
-        seen.contentType = typeof upstreamType === 'string' ? upstreamType : null;
+        seen.content_type = typeof upstreamType === 'string' ? upstreamType : null;
       }
-      return { ...seen, ...tag };
+      return { ...seen, via_relay: true, message: origin };
     } catch (err) {
       const s = stopped();
-      if (s) return { ...s, ...tag };
-      return { kind: 'unreachable', url, message: messageOf(err), elapsedMs: elapsed(), ...tag };
+      if (s?.kind === 'aborted') return s;
+      if (s) return relayFailed('no answer in time');
+      return relayFailed(messageOf(err));
     }
   } finally {
     deadline.done();

@@ -443,7 +443,14 @@ test('the assertion fails on a leak: one malloc is seen, and a small leak per ca
   assert.ok(after.inUseBytes - base.inUseBytes >= 10 * 8, 'ten leaked blocks are counted');
   assert.throws(() => assertBack(base, after, 'deliberate leak'), /bytes of the wasm heap still in use/);
   for (const q of leaked) core._free(q);
-  assert.deepEqual(stats(), base);
+  // The leaked blocks were placed between the calls' allocations on purpose, so
+  // the heap is now fragmented: dlmalloc hands out a whole free chunk when
+  // splitting it would leave less than its minimum chunk (16 bytes), so the
+  // answer it holds may sit in a chunk a few bytes larger or smaller than
+  // before. Everything is back to within that granularity.
+  const end = stats();
+  assert.ok(Math.abs(end.inUseBytes - base.inUseBytes) < 16, `back to ${fmt(end)} from ${fmt(base)}`);
+  assert.equal(end.heapBytes, base.heapBytes);
 });
 
 test('the boundary\'s paths, its error paths included, release all they allocate and every emval handle', async (t) => {
@@ -454,19 +461,19 @@ test('the boundary\'s paths, its error paths included, release all they allocate
   // value alive for as long as the module.
   const { core, json, settleRaw, stats } = await rawCore();
   assert.equal(typeof core.count_emval_handles, 'function', 'embind exports count_emval_handles');
+  // The check's state crosses as JSON text (UTF-8 bytes), in the engine's one shape.
+  const step = (state) => core.checkStep(enc.encode(typeof state === 'string' ? state : JSON.stringify(state)));
   const state = { input: D, domain: D, resolver: 'https://resolver.example/dns-query', observations: [] };
-  const first = json(core.checkStep(state));
+  const first = json(step(state));
   assert.ok(first.requests.length > 0);
   const id = first.requests[0].id;
-  const notText = /neither a string nor bytes/;
   /** The {"error"} answer of a call that must not throw. */
   const errorOf = (call) => {
     let view;
     try {
       view = call();
     } catch (err) {
-      assert.fail(`the boundary let a JS exception escape instead of answering {"error"} (a dist built before ` +
-        `wasm/bindings.cpp read fields through text_of?): ${err?.message ?? err}`);
+      assert.fail(`the boundary let a JS exception escape instead of answering {"error"}: ${err?.message ?? err}`);
     }
     return json(view).error;
   };
@@ -478,16 +485,21 @@ test('the boundary\'s paths, its error paths included, release all they allocate
     () => json(core.lintTlsRpt(`v=TLSRPTv1; rua=mailto:a@${D}`)),
     () => json(core.lintTlsRptStrings(['v=TLSRPTv1; ', `rua=mailto:a@${D}`])),
     () => assert.equal(core.mxMatches('*.example.com', 'mx.example.com'), true),
+    () => assert.equal(core.isHostName('mx.example.com'), true),
+    () => assert.equal(JSON.parse(core.limits()).tlsa_cap, 10),
     () => assert.equal(typeof core.memoryStats().inUseBytes, 'number'),
-    () => json(core.checkStep({ ...state, observations: [{ id, kind: 'network-error', message: 'x', elapsed_ms: 1, at_ms: 1 }] })),
-    // A C++ exception inside the engine's reader; guarded() answers {"error"}.
-    () => assert.match(errorOf(() => core.checkStep({ ...state, observations: [{ id, kind: 'no-such-kind' }] })), /unknown observation kind/),
-    // A field or character-string that is not text: the boundary answers {"error"}
-    // (left to embind, a BindingError escaped and leaked an emval handle each time).
-    () => assert.match(errorOf(() => core.checkStep({ ...state, observations: [{ id, kind: 'answer', bytes: 12 }] })), notText),
-    () => assert.match(errorOf(() => core.checkStep({ ...state, pasted_policy: { text: 'x' } })), notText),
-    () => assert.match(errorOf(() => core.lintStsStrings(['v=STSv1; ', 3])), notText),
-    () => assert.match(errorOf(() => core.lintTlsRptStrings([null])), notText),
+    () => json(step({ ...state, observations: [{ id, kind: 'network-error', message: 'x', elapsed_ms: 1, at_ms: 1 }] })),
+    // States the engine's JSON mapping refuses: it answers {"error"} that names the member.
+    () => assert.match(errorOf(() => step({ ...state, observations: [{ id, kind: 'no-such-kind' }] })), /unknown kind/),
+    () => assert.match(errorOf(() => step({ ...state, observations: [{ id, kind: 'answer', bytes: 12 }] })), /"bytes" is not a base64 string/),
+    () => assert.match(errorOf(() => step({ ...state, observations: [{ id, kind: 'answer', bytes: 'not base64!' }] })), /"bytes" is not base64/),
+    () => assert.match(errorOf(() => step({ ...state, pasted_policy: { text: 'x' } })), /"pasted_policy"/),
+    () => assert.match(errorOf(() => step('not JSON at all')), /not JSON/),
+    () => assert.match(errorOf(() => step('[1, 2]')), /not a JSON object/),
+    // A character-string that is not text: the boundary answers {"error"}
+    // (left to embind, a BindingError escapes and leaks an emval handle each time).
+    () => assert.match(errorOf(() => core.lintStsStrings(['v=STSv1; ', 3])), /must be strings/),
+    () => assert.match(errorOf(() => core.lintTlsRptStrings([null])), /must be strings/),
     // Rejected by embind before the call.
     () => assert.throws(() => core.lintPolicy(5), /non-string/),
     () => assert.throws(() => core.mxMatches({}, 'a'), /non-string/),
