@@ -219,7 +219,7 @@ describe('fake-net', () => {
         [U]: { body: 'hi', cors: false }, 'https://ok.test/p': { body: 'ok', contentType: 'text/plain; charset=utf-8' },
         'https://tls.test/p': { tls: 'fail' }, 'https://r.test/p': { redirect: { status: 301, location: 'https://ok.test/p' } },
         'https://big.test/p': { size: 100000 }, 'https://slow.test/p': { neverEnds: true, chunkMs: 10 },
-        'https://relay.test/*': { body: 'relayed' },
+        'https://relay.test/*': { body: 'relayed' }, 'https://bare.test/p': { status: 301 },
       },
     });
     await assert.rejects(net.fetch(U, { mode: 'cors', redirect: 'manual' }), (e) => e instanceof TypeError && e.message === 'Failed to fetch');
@@ -238,6 +238,10 @@ describe('fake-net', () => {
     const followed = await net.fetch('https://r.test/p', { mode: 'cors' });
     assert.equal(followed.redirected, true);
     await assert.rejects(net.fetch('https://r.test/p', { redirect: 'error' }), TypeError);
+    // A 3xx without a Location is an opaque redirect too with 'manual' (its status hidden); 'follow' returns it.
+    const bare = await net.fetch('https://bare.test/p', { mode: 'cors', redirect: 'manual' });
+    assert.deepEqual([bare.type, bare.status], ['opaqueredirect', 0]);
+    assert.equal((await net.fetch('https://bare.test/p', { mode: 'cors', redirect: 'follow' })).status, 301);
     assert.equal((await (await net.fetch('https://big.test/p')).arrayBuffer()).byteLength, 100000);
     assert.equal(await (await net.fetch('https://relay.test/?u=abc')).text(), 'relayed');
     await assert.rejects(net.fetch('https://elsewhere.test/'), TypeError);

@@ -74,9 +74,11 @@
 // rejects TypeError('Failed to fetch'); mode 'no-cors' resolves to an opaque
 // response (only with redirect 'follow'; other redirect modes reject, as in
 // WPT fetch/api/redirect/redirect-mode); TLS failures reject in every mode;
-// redirect 'manual' on a 3xx gives an opaqueredirect response (a 3xx without
+// redirect 'manual' on a 3xx, with or without a Location (a redirect behaviour
+// or a status of 300-399), gives an opaqueredirect response (a 3xx without
 // CORS is a network error in cors mode), 'error' rejects, 'follow' follows
-// to a known host (response.redirected = true). An unknown URL rejects with
+// to a known host (response.redirected = true) or returns a 3xx that has no
+// Location as it is. An unknown URL rejects with
 // TypeError (like a DNS failure) and is recorded as kind 'stray'.
 // init.signal is honoured: already aborted, while waiting, and mid-body.
 
@@ -634,6 +636,12 @@ export function makeNet({
       Object.defineProperty(r, 'redirected', { value: true });
       return r;
     }
+    // A 3xx without a Location (tools/relay passes a redirect on that way): with redirect 'manual'
+    // it is still an opaque redirect, its status and headers hidden, and 'error' still rejects; only
+    // 'follow' returns it as it is, having nowhere to go (Fetch, HTTP fetch and HTTP-redirect fetch).
+    const status3xx = (b.status ?? 200) >= 300 && (b.status ?? 200) < 400;
+    if (status3xx && redirect === 'manual') return opaque('opaqueredirect');
+    if (status3xx && redirect === 'error') throw failed();
     let bytes = b.body instanceof Uint8Array ? b.body : enc.encode(b.body ?? '');
     if (b.size !== undefined && b.size > bytes.length) {
       const padded = new Uint8Array(b.size).fill(0x61);

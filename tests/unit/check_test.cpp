@@ -358,6 +358,32 @@ TEST_SUITE("check") {
     CHECK(check::to_json(retry.result()) == expected);
   }
 
+  TEST_CASE("check: a redirect whose status the host saw is worded with it") {
+    // A browser never sees it: an opaque redirect hides it (the scenarios policy-redirect and
+    // policy-relay-redirect). A host that can see it, a native one, passes it on.
+    const world w = world_of("policy-redirect");
+    check::domain_check c(w.opt);
+    std::set<std::string> started;
+    for (bool more = true; more;) {
+      more = false;
+      for (const auto& r : std::vector<check::request>(c.requests())) {
+        if (!started.insert(r.id).second) continue;
+        more = true;
+        observation o = answer(w, r);
+        if (r.kind == check::request_kind::policy) {
+          REQUIRE(o.kind == observation_kind::redirect);
+          CHECK(o.status == 0);
+          o.status = 301;
+        }
+        c.observe(std::move(o));
+      }
+    }
+    const auto* f = finding_of(c.result(), "policy.fetch.redirect");
+    REQUIRE(f);
+    CHECK_MESSAGE(contains(f->message, "301"), f->message);
+    CHECK(c.result().grade == std::optional<check::grade>(check::grade::f));
+  }
+
   TEST_CASE("check: invalid inputs give domain.invalid and no request") {
     const std::string long_name = std::string(60, 'a') + "." + std::string(60, 'b') + "." + std::string(60, 'c') + "." +
                                   std::string(60, 'd') + "." + "comabc";  // 250 characters

@@ -470,8 +470,15 @@ fetched fetch(const network& n, const std::string& url, mode m, redirects r, int
     if (depth > 20) return out;
     return fetch(n, b.at("redirect").at("location").get<std::string>(), m, r, depth + 1);
   }
-  out.k = fetched::kind::response;
   out.status = b.value("status", std::uint16_t{200});
+  // A 3xx without a Location is an opaque redirect too with 'manual' (Fetch, HTTP fetch): the
+  // status and headers (a relay's X-Relay-* markers) are hidden; 'follow' returns it as it is.
+  if (out.status >= 300 && out.status < 400 && r == redirects::manual) {
+    out.k = fetched::kind::opaque_redirect;
+    out.status = 0;
+    return out;
+  }
+  out.k = fetched::kind::response;
   if (!b.contains("contentType")) out.content_type = "text/plain";
   else if (!b.at("contentType").is_null()) out.content_type = b.at("contentType").get<std::string>();
   if (b.contains("headers"))
