@@ -7,6 +7,7 @@
 //
 // Run:   MTASTS_DIST=$PWD/dist node --test tests/node/scenarios.test.mjs
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { makeNet } from '../support/fake-net.mjs';
@@ -20,14 +21,19 @@ const m = await load();
 const scenarios = loadScenarios({ driver: 'node' });
 
 test('the fixtures hold the scenarios this driver plays', () => {
-  if (scenarios.length < 100) throw new Error(`only ${scenarios.length} scenarios for the node driver`);
+  assert.ok(scenarios.length >= 100, `only ${scenarios.length} scenarios for the node driver`);
 });
 
 for (const s of scenarios) {
   test(s.name, async () => {
     const net = makeNet(fakeNetInput(s));
-    const r = await m.checkDomain(s.world.input, { fetch: net.fetch, ...checkOptions(s) });
+    const options = checkOptions(s);
+    const t0 = performance.now();
+    const r = await m.checkDomain(s.world.input, { fetch: net.fetch, ...options });
+    const ms = performance.now() - t0;
     invariants(r, net);
+    // A request that never answers (or a body that never ends) is bounded by timeoutMs.
+    if (options.timeoutMs) assert.ok(ms < Math.max(2500, 8 * options.timeoutMs), `took ${Math.round(ms)} ms`);
     expectReport(r, s, {
       queries: net.dnsQueries().map((q) => `${q.type} ${q.name}`),
       fetched: net.calls.filter((c) => c.kind === 'host').map((c) => new URL(c.url).hostname),

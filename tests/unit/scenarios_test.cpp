@@ -181,8 +181,10 @@ TEST_SUITE("scenarios") {
       std::string text;
       for (const auto& d : diff) text += "\n  - " + d;
       CHECK_MESSAGE(diff.empty(), "differences:" << text);
-      // Invariants of every final report.
+      // Invariants of every final report, and of the requests.
       CHECK(o.rep.pending.empty());
+      for (const auto& r : o.requests)
+        if (r.kind == mtasts::check::request_kind::dns) CHECK_FALSE(r.wire.empty());
       CHECK_FALSE(o.rep.grade_reason.empty());
       CHECK_FALSE((o.rep.grade.has_value() && o.rep.grade_range.has_value()));
       if (o.rep.grade_range) CHECK(static_cast<int>(o.rep.grade_range->first) > static_cast<int>(o.rep.grade_range->second));
