@@ -39,7 +39,8 @@
 //   wrongId: true (answer carries another ID), wrongQuestion: true (echoes
 //   another name), tc: true (TC bit), hang: true (never answers; honours
 //   abort), delayMs: n (this name answers later), stopCname: true (CNAME
-//   answers at this name stop at the first link).
+//   answers at this name stop at the first link), ede: [infoCode, 'text']
+//   (an OPT record with that Extended DNS Error, RFC 8914 §2).
 // Fault injection (per name or everyQuery, like the overrides above):
 //   httpType / httpBody / httpHeaders: with `http`, the Content-Type (default
 //   'text/plain'), body and extra headers of that answer (e.g. http: 429,
@@ -73,9 +74,11 @@
 // rejects TypeError('Failed to fetch'); mode 'no-cors' resolves to an opaque
 // response (only with redirect 'follow'; other redirect modes reject, as in
 // WPT fetch/api/redirect/redirect-mode); TLS failures reject in every mode;
-// redirect 'manual' on a 3xx gives an opaqueredirect response (a 3xx without
+// redirect 'manual' on a 3xx, with or without a Location (a redirect behaviour
+// or a status of 300-399), gives an opaqueredirect response (a 3xx without
 // CORS is a network error in cors mode), 'error' rejects, 'follow' follows
-// to a known host (response.redirected = true). An unknown URL rejects with
+// to a known host (response.redirected = true) or returns a 3xx that has no
+// Location as it is. An unknown URL rejects with
 // TypeError (like a DNS failure) and is recorded as kind 'stray'.
 // init.signal is honoured: already aborted, while waiting, and mid-body.
 
@@ -280,15 +283,18 @@ function writeRdata(w, type, data) {
  * @param {{ id?: number, rd?: boolean, opcode?: number, qname: string, qtype: number, qclass?: number,
  *           rcode?: number, ad?: boolean, tc?: boolean, aa?: boolean,
  *           answers?: { name: string, type: number, ttl?: number, data: any }[],
- *           compress?: boolean }} m
+ *           ede?: [number, string], compress?: boolean }} m
+ *   ede: an OPT record (RFC 6891 §6.1.2) in the additional section carrying
+ *   that Extended DNS Error (RFC 8914 §2: INFO-CODE, EXTRA-TEXT).
  */
 export function buildResponse(m) {
   const w = new Writer(!!m.compress);
   const answers = m.answers ?? [];
+  const ede = m.ede;
   w.u16(m.id ?? 0);
   w.u16(0x8000 | ((m.opcode ?? 0) << 11) | (m.aa ? 0x0400 : 0) | (m.tc ? 0x0200 : 0) | (m.rd === false ? 0 : 0x0100) |
     0x0080 | (m.ad ? 0x0020 : 0) | ((m.rcode ?? 0) & 15));
-  w.u16(1); w.u16(answers.length); w.u16(0); w.u16(0);
+  w.u16(1); w.u16(answers.length); w.u16(0); w.u16(ede ? 1 : 0);
   w.name(m.qname);
   w.u16(m.qtype); w.u16(m.qclass ?? 1);
   for (const rr of answers) {
@@ -298,6 +304,13 @@ export function buildResponse(m) {
     w.u16(0);
     writeRdata(w, rr.type, rr.data);
     w.patch16(at, w.length - at - 2);
+  }
+  if (ede) {
+    const text = enc.encode(ede[1] ?? '');
+    w.u8(0); // the root
+    w.u16(TYPE.OPT); w.u16(1232); w.u32(0); // CLASS: the UDP payload size; TTL: extended RCODE, version, flags
+    w.u16(6 + text.length);
+    w.u16(15); w.u16(2 + text.length); w.u16(ede[0]); w.raw(text); // option 15: Extended DNS Error
   }
   return w.out();
 }
@@ -573,7 +586,7 @@ export function makeNet({
         id: pick('wrongId') ? (q.id ^ 0x5a5a) || 1 : q.id,
         rd: q.rd, opcode: q.opcode,
         qname: pick('wrongQuestion') ? 'wrong.question.invalid' : q.name, qtype: q.type, qclass: q.qclass,
-        rcode: r.rcode, ad: r.ad && r.rcode === 0, tc: !!pick('tc'), answers: r.answers,
+        rcode: r.rcode, ad: r.ad && r.rcode === 0, tc: !!pick('tc'), answers: r.answers, ede: pick('ede'),
         compress: compress || !!pick('compress'),
       });
     };
@@ -623,6 +636,12 @@ export function makeNet({
       Object.defineProperty(r, 'redirected', { value: true });
       return r;
     }
+    // A 3xx without a Location (tools/relay passes a redirect on that way): with redirect 'manual'
+    // it is still an opaque redirect, its status and headers hidden, and 'error' still rejects; only
+    // 'follow' returns it as it is, having nowhere to go (Fetch, HTTP fetch and HTTP-redirect fetch).
+    const status3xx = (b.status ?? 200) >= 300 && (b.status ?? 200) < 400;
+    if (status3xx && redirect === 'manual') return opaque('opaqueredirect');
+    if (status3xx && redirect === 'error') throw failed();
     let bytes = b.body instanceof Uint8Array ? b.body : enc.encode(b.body ?? '');
     if (b.size !== undefined && b.size > bytes.length) {
       const padded = new Uint8Array(b.size).fill(0x61);

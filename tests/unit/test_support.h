@@ -109,7 +109,7 @@ const std::vector<parser_case>& tlsrpt_cases();
 const std::set<std::string>& robustness_asserted_codes();
 /** dns.* codes asserted exactly by the tables of dns_test.cpp (derived from those tables). */
 const std::set<std::string>& dns_asserted_codes();
-/** Codes the domain-check scenarios assert (check_test.cpp). */
+/** Codes the domain scenarios assert (tests/fixtures/scenarios/, scenarios_test.cpp), and check_test.cpp beside them. */
 const std::set<std::string>& check_asserted_codes();
 
 /** The dotted names of the findings, as a set. */

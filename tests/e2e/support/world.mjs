@@ -15,10 +15,12 @@
 //   await world.close()
 //
 // zone: the format of tests/support/fake-net.mjs (A, AAAA, CNAME, MX, TXT,
-// TLSA, AD, ttl, and the per-name overrides rcode, http, garbage, hang,
-// delayMs, wrongId, wrongQuestion, tc, compress, stopCname, `only`), answered
-// with fake-net's own resolve() and buildResponse(), so the browser sees
-// byte for byte what the Node emulation hands to checkDomain.
+// TLSA, AD, ttl, and the per-name overrides rcode, http (with httpType,
+// httpBody, httpHeaders), garbage, hang, delayMs, wrongId, wrongQuestion, tc,
+// compress, stopCname, ede, truncate, padTo, `only`), answered with
+// fake-net's own resolve() and buildResponse(), so the browser sees byte for
+// byte what the Node emulation hands to checkDomain. (fake-net's
+// networkError, bodyError and respond are not played here.)
 //
 // hosts: hostname → behaviour, for every path on that host:
 //   status (200), contentType ('text/plain'; null = no header), body (string |
@@ -175,19 +177,32 @@ export async function startWorld({ zone = {}, hosts = {}, everyQuery, followCnam
     const answer = () => {
       if (pick('hang')) return; // never answers; the client's deadline or close() ends it
       const http = pick('http');
-      if (http !== undefined) { text(http, `resolver error ${http}`); return; }
+      if (http !== undefined) {
+        send(res, http, { ...cors, 'content-type': pick('httpType') ?? 'text/plain', ...(pick('httpHeaders') ?? {}) },
+          pick('httpBody') ?? `resolver error ${http}`);
+        return;
+      }
       const headers = { ...cors, 'content-type': 'application/dns-message', 'cache-control': 'no-store' };
       const garbage = pick('garbage');
       if (garbage !== undefined) { send(res, 200, headers, garbage); return; }
       const r = resolve(zone, q.name, q.type, { followCname: scenario.followCname });
       if (every?.rcode !== undefined) { r.rcode = rcodeValue(every.rcode); r.answers = []; }
-      const msg = buildResponse({
+      let msg = buildResponse({
         id: pick('wrongId') ? (q.id ^ 0x5a5a) || 1 : q.id,
         rd: q.rd, opcode: q.opcode,
         qname: pick('wrongQuestion') ? 'wrong.question.invalid' : q.name, qtype: q.type, qclass: q.qclass,
-        rcode: r.rcode, ad: r.ad && r.rcode === 0, tc: !!pick('tc'), answers: r.answers,
+        rcode: r.rcode, ad: r.ad && r.rcode === 0, tc: !!pick('tc'), answers: r.answers, ede: pick('ede'),
         compress: !!pick('compress'),
       });
+      // As fake-net: only the first n bytes (n < 0 drops -n), or zero bytes appended up to n.
+      const truncate = pick('truncate');
+      if (truncate !== undefined) msg = msg.subarray(0, truncate < 0 ? Math.max(0, msg.length + truncate) : truncate);
+      const padTo = pick('padTo');
+      if (padTo !== undefined && padTo > msg.length) {
+        const padded = new Uint8Array(padTo);
+        padded.set(msg);
+        msg = padded;
+      }
       record.rcode = r.rcode;
       send(res, 200, headers, msg);
     };
