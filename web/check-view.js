@@ -1,6 +1,7 @@
 // @ts-check
-// The domain check view of the mtasts page: runs checkDomain from the browser and shows the grade, each
-// check with its evidence and findings, and fixes built from the live data.
+// The "Check a domain" view of the mtasts page (#check, the default): runs checkDomain from the browser and
+// shows the grade, each check with its evidence and findings, and fixes built from the live data; and the switch
+// between the two views.
 // Rules: every string from DNS, a policy, a relay or the user reaches the DOM as text (textContent, never
 // markup); the only requests are the page's own files, the chosen resolver, the policy host and the relay.
 import {

@@ -1,5 +1,6 @@
 // @ts-check
-// The mtasts page: lint a policy file, an _mta-sts TXT record or a TLS-RPT TXT record as the user types.
+// The "Check pasted text" view of the mtasts page (#lint): lints a policy file, an _mta-sts TXT record or a
+// TLS-RPT TXT record as the user types.
 // Rules of this file: no network (the module and its wasm are the page's own files); everything the user
 // pastes, and everything the linter says about it, reaches the DOM as text (textContent, never markup).
 
