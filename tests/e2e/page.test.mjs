@@ -458,7 +458,7 @@ test('keyboard only: Tab to the kind selector and the textarea, type, change kin
 test('a finding after astral characters puts the caret on the right UTF-16 offset', TIMEOUT, async () => {
   await withPage({}, async (page) => {
     assert.deepEqual(await page.evaluate(async () => {
-      const { offsetOf, positionOf } = await import('./lint-view.js');
+      const { offsetOf, positionOf } = await import('./kinds.mjs');
       return [offsetOf('a😀b\nx😀y', 2, 3), offsetOf('a😀b', 1, 99), positionOf('a😀b\nx😀y', 8)];
     }), [8, 4, { line: 2, column: 3 }]);
     const text = 'v=TLSRPTv1; rua=mailto:😀😀@b.example!10m';
