@@ -316,8 +316,8 @@ function renderFixes(/** @type {any} */ report) {
   const policyUnread = !report.policy && fetchCheck && fetchCheck.status === 'unknown';
   const good = report.grade === 'A' || report.grade === 'A+';
   $('fixes-heading').textContent = good ? 'Your records, for reference (nothing to fix)' : 'Fixes, from your live data';
-  let policy = policyUnread ? null : suggestedPolicy(report);
-  if (policy && mtasts && !mtasts.lintPolicy(policy.text).valid) policy = null; // never offer a policy senders would reject
+  let policy = policyUnread || !mtasts ? null : suggestedPolicy(report, mtasts);
+  if (policy && !mtasts.lintPolicy(policy.text).valid) policy = null; // never offer a policy senders would reject
   if (policy) {
     const notes = el('ul', 'notes');
     for (const n of policy.notes) notes.append(el('li', null, n));
