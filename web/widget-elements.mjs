@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * The embeddable widget's custom elements: <mtasts-check> and <mtasts-lint>.
- * Importing this module defines classes only; mtasts-widget.js registers the
- * tags. Nothing is fetched until an element is visible or used: the module
+ * Importing this module defines classes only: each class's static define()
+ * registers it (mtasts-widget.js calls them). Nothing is fetched until an
+ * element is visible or used: the module
  * (mtasts.mjs, its wasm and host.mjs) is imported on demand, once per page,
  * from next to this file, so it works across origins (see web/widget.html).
  *
@@ -131,6 +132,21 @@ function whenVisible(element, onVisible) {
   return () => io.disconnect();
 }
 
+/**
+ * Registers `cls` as `tag` in `registry`, unless the tag is taken (this
+ * script loaded twice, or the page defined it) or the class is already
+ * registered under another tag: neither is an error.
+ * @param {CustomElementConstructor} cls @param {string} tag @param {CustomElementRegistry} registry
+ */
+function defineOnce(cls, tag, registry) {
+  try {
+    if (!registry.get(tag)) registry.define(tag, cls);
+  } catch (err) {
+    if (!(err instanceof DOMException && err.name === 'NotSupportedError')) throw err;
+  }
+  return cls;
+}
+
 /** Properties reflected to attributes. */
 function reflect(cls, names) {
   for (const name of names) {
@@ -155,6 +171,15 @@ function reflect(cls, names) {
  */
 export class MtastsCheckElement extends HTMLElement {
   static get observedAttributes() { return ['domain', 'resolver', 'relay']; }
+
+  /**
+   * Registers the element: the only place that does. Tolerates a tag that is
+   * already defined.
+   * @param {string} [tag] @param {CustomElementRegistry} [registry]
+   */
+  static define(tag = 'mtasts-check', registry = customElements) {
+    return defineOnce(this, tag, registry);
+  }
 
   constructor() {
     super();
@@ -303,6 +328,16 @@ reflect(MtastsCheckElement, ['domain', 'resolver', 'relay', 'compact', 'theme'])
 /** <mtasts-lint kind="policy|sts|tlsrpt">: the offline paste linter. */
 export class MtastsLintElement extends HTMLElement {
   // (kind, value, theme and compact are properties too; see below.)
+
+  /**
+   * Registers the element: the only place that does. Tolerates a tag that is
+   * already defined.
+   * @param {string} [tag] @param {CustomElementRegistry} [registry]
+   */
+  static define(tag = 'mtasts-lint', registry = customElements) {
+    return defineOnce(this, tag, registry);
+  }
+
   constructor() {
     super();
     const root = this.attachShadow({ mode: 'open' });

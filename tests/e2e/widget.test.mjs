@@ -608,6 +608,73 @@ test('loaded twice (a second URL): no error, the tags still work, one definition
   }
 });
 
+test('define(): importing the elements registers nothing; define() registers, under a tag and in a registry given, and leaves a defined tag alone', T, async () => {
+  const url = hostPage('define', {
+    body: `<mtasts-check id="a" domain="good.test" ${R}></mtasts-check><docs-lint id="dl" kind="sts"></docs-lint><taken-check id="t"></taken-check>`,
+    scripts: [],
+  });
+  const { context, page, seen } = await open(url, { domains: ['good.test'] });
+  try {
+    // The host page enforces Trusted Types, so modules are loaded with import() (see "no global names").
+    const out = await page.evaluate(async (base) => {
+      const mod = await import(`${base}widget-elements.mjs`);
+      const { MtastsCheckElement: Check, MtastsLintElement: Lint } = mod;
+      const get = (tag) => customElements.get(tag) ?? null;
+      const afterImport = [get('mtasts-check'), get('mtasts-lint')];
+      // A registry of the caller's: define() registers there, and only there.
+      const calls = [];
+      const registry = { get: () => undefined, define: (tag, cls) => { calls.push([tag, cls === Lint]); } };
+      const returned = Lint.define('docs-lint', /** @type {any} */ (registry)) === Lint;
+      const afterOwnRegistry = get('docs-lint');
+      // Another tag, in the page's registry.
+      Lint.define('docs-lint');
+      // A tag the page defined itself is left alone.
+      class Taken extends HTMLElement {}
+      customElements.define('taken-check', Taken);
+      Check.define('taken-check');
+      const taken = get('taken-check') === Taken;
+      // The default tag, twice: the second call is harmless.
+      Check.define();
+      Check.define();
+      // The class is registered as docs-lint already: define() under its default tag is harmless too.
+      Lint.define();
+      // A name that cannot be a custom element is the caller's error.
+      let bad = '';
+      try { Check.define('nodash'); } catch (e) { bad = /** @type {Error} */ (e).name; }
+      // The widget script on top: its define() calls find everything defined.
+      await import(`${base}mtasts-widget.js`);
+      const made = new Check();
+      return {
+        afterImport, calls, returned, afterOwnRegistry, taken, bad,
+        docsLint: get('docs-lint') === Lint, check: get('mtasts-check') === Check, lint: get('mtasts-lint'),
+        made: made.localName, upgraded: document.querySelector('#dl') instanceof Lint,
+      };
+    }, web.base);
+    assert.deepEqual(out.afterImport, [null, null], 'importing widget-elements.mjs registers nothing');
+    assert.deepEqual(out.calls, [['docs-lint', true]]);
+    assert.equal(out.returned, true, 'define() returns the class');
+    assert.equal(out.afterOwnRegistry, null, 'a registry given is the one used');
+    assert.equal(out.docsLint, true);
+    assert.equal(out.taken, true, 'a tag defined by the page is left alone');
+    assert.equal(out.check, true);
+    assert.equal(out.lint, null, 'a class is registered once: under docs-lint here');
+    assert.equal(out.bad, 'SyntaxError');
+    assert.equal(out.made, 'mtasts-check', 'new works once defined');
+    assert.equal(out.upgraded, true, '<docs-lint> on the page was upgraded');
+    await done(page, 'a');
+    assert.equal(await page.getAttribute('#a', 'grade'), 'A');
+    const lint = await page.evaluate(async () => {
+      const l = /** @type {any} */ (document.querySelector('#dl'));
+      l.value = 'v=STSv1; id=20240501';
+      return (await l.lint())?.valid;
+    });
+    assert.equal(lint, true, 'the linter works under its other tag');
+    await clean(page, seen);
+  } finally {
+    await context.close();
+  }
+});
+
 test('no global names: Object.keys(window) is the same before and after the widget loads and runs', T, async () => {
   const url = hostPage('globals', { body: `<mtasts-check id="g" domain="good.test" ${R}></mtasts-check><mtasts-lint id="l"></mtasts-lint>`, scripts: [] });
   const { context, page, seen } = await open(url, { domains: ['good.test'] });
