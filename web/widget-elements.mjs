@@ -167,7 +167,10 @@ function reflect(cls, names) {
 /**
  * <mtasts-check>: a domain input, or with domain="…" a live badge for one
  * domain. Dispatches `mtasts-result` (bubbles, composed; detail = the report)
- * and reflects the grade in the `grade` attribute.
+ * and reflects the grade in the `grade` attribute. Changes of `domain`,
+ * `resolver` and `relay` made together (in one task) are acted on once, in a
+ * microtask: a badge that has been shown checks again with them; an input
+ * uses them for its next check.
  */
 export class MtastsCheckElement extends HTMLElement {
   static get observedAttributes() { return ['domain', 'resolver', 'relay']; }
@@ -190,6 +193,8 @@ export class MtastsCheckElement extends HTMLElement {
     this._stopWatching = () => {};
     this._connected = false;
     this._shown = false;
+    /** Attribute changes not acted on yet: null, or whether the domain is among them. @type {null | { domain: boolean }} */
+    this._changes = null;
     this._render();
   }
 
@@ -210,10 +215,22 @@ export class MtastsCheckElement extends HTMLElement {
 
   attributeChangedCallback(name, before, after) {
     if (before === after) return;
-    if (name === 'domain') {
-      this._render();
-      if (after && this._shown) this.check();
+    if (!this._changes) {
+      this._changes = { domain: false };
+      queueMicrotask(() => this._update());
     }
+    if (name === 'domain') this._changes.domain = true;
+  }
+
+  /** Acts on the attribute changes of the last task, once. */
+  _update() {
+    const changes = this._changes;
+    this._changes = null;
+    if (!changes) return;
+    if (changes.domain) this._render();
+    // A badge checks again (with the domain, resolver and relay it has now) once it has been shown;
+    // until then, and for an input, the next check reads them.
+    if (this.domain && this._shown && this._connected) this.check();
   }
 
   _render() {

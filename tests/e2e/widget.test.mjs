@@ -61,6 +61,19 @@ const SITES = {
   'lazy.test': site('lazy.test'),
   // Slow DNS for the policy record, so the badge is measured while its check runs.
   'slow.test': site('slow.test', { names: { '_mta-sts.slow.test': { TXT: [['v=STSv1; id=20240501T120000']], delayMs: 700 } } }),
+  // A policy host without CORS, readable only through the relay at relay.test (it answers as tools/relay does).
+  'nocors.test': site('nocors.test', {
+    host: { cors: false },
+    hosts: {
+      'relay.test': {
+        status: 200, contentType: 'text/plain', body: policyText('nocors.test'),
+        headers: {
+          'x-relay-upstream-ms': '3', 'x-relay-content-type': 'text/plain',
+          'access-control-expose-headers': 'X-Relay-Upstream-Ms, X-Relay-Content-Type, X-Relay-Error',
+        },
+      },
+    },
+  }),
   'xss.test': site('xss.test', {
     names: {
       '_mta-sts.xss.test': { TXT: [[`v=STSv1; id=1; x=${XSS}`]] },
@@ -165,7 +178,7 @@ const notes = [];
 
 before(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'mtasts-e2e-widget-'));
-  pki = makePki(tmp, ['doh.test', ...Object.keys(SITES).map((d) => `mta-sts.${d}`)]);
+  pki = makePki(tmp, ['doh.test', 'relay.test', ...Object.keys(SITES).map((d) => `mta-sts.${d}`)]);
   const zone = {};
   const hosts = {};
   for (const s of Object.values(SITES)) { Object.assign(zone, s.zone); Object.assign(hosts, s.hosts); }
@@ -195,13 +208,13 @@ after(async () => {
  * A fresh context and page; records every mtasts-result that reaches `document`, and, every
  * animation frame, the height of each upgraded <mtasts-check> (test-only observers). The guard
  * allows origin A, origin B, doh.test and the policy hosts of `domains`; `expect`: the violations
- * the test provokes on purpose. `seen.guard` is the guard.
- * @param {string} url @param {{ colorScheme?: 'light'|'dark', domains?: string[], expect?: RegExp[] }} [o]
+ * the test provokes on purpose; `allow`: more origins (a relay). `seen.guard` is the guard.
+ * @param {string} url @param {{ colorScheme?: 'light'|'dark', domains?: string[], expect?: RegExp[], allow?: string[] }} [o]
  */
-async function open(url, { colorScheme = 'light', domains = [], expect = [] } = {}) {
+async function open(url, { colorScheme = 'light', domains = [], expect = [], allow = [] } = {}) {
   const context = await chrome.browser.newContext({ colorScheme, viewport: { width: 1000, height: 700 } });
   const g = await guard(context, {
-    allow: [web.origin, hostOrigin, world.resolverUrl, ...domains.map((d) => `https://mta-sts.${d}`)], world, expect,
+    allow: [web.origin, hostOrigin, world.resolverUrl, ...domains.map((d) => `https://mta-sts.${d}`), ...allow], world, expect,
   });
   const page = await context.newPage();
   const seen = Object.assign(collect(page), { guard: g });
@@ -269,12 +282,13 @@ function widgetFiles() {
 
 /**
  * The guard's verdict (no CSP violation, requests only to origin A, origin B, doh.test and the policy
- * hosts given to open()), and no console error or page error.
+ * hosts given to open()), and no console error or page error (but those `ignore` matches).
  * @param {import('playwright-core').Page} page @param {ReturnType<typeof collect> & { guard: any }} seen
+ * @param {{ ignore?: RegExp }} [o]
  */
-async function clean(page, seen) {
+async function clean(page, seen, { ignore = /(?!)/ } = {}) {
   seen.guard.verify();
-  assert.deepEqual(seen.errors, [], 'no console error, no page error');
+  assert.deepEqual(seen.errors.filter((e) => !ignore.test(e)), [], 'no console error, no page error');
   if (VERBOSE) process.stderr.write(`# requests: ${seen.requests.map((u) => u.replace(/\?dns=.*/, '?dns=…')).join(' ')}\n`);
 }
 
@@ -670,6 +684,93 @@ test('define(): importing the elements registers nothing; define() registers, un
     });
     assert.equal(lint, true, 'the linter works under its other tag');
     await clean(page, seen);
+  } finally {
+    await context.close();
+  }
+});
+
+test('resolver and relay: a shown badge checks again once for changes made together; an input and a badge not yet shown use them next', T, async () => {
+  const doh = (v) => `${world.resolverUrl}?v=${v}`;
+  const url = hostPage('reactive', {
+    body: `<mtasts-check id="b" domain="good.test" resolver="${doh(1)}"></mtasts-check>
+<mtasts-check id="n" domain="nocors.test" resolver="${doh(1)}"></mtasts-check>
+<mtasts-check id="f" resolver="${doh(1)}"></mtasts-check>
+<div class="spacer"></div><mtasts-check id="far" domain="lazy.test" resolver="${doh(1)}"></mtasts-check>`,
+  });
+  const { context, page, seen } = await open(url, { domains: ['good.test', 'other.test', 'nocors.test', 'lazy.test'], allow: ['https://relay.test'] });
+  // What the world was asked since `from` (other tests' requests stay in world.requests).
+  let from = world.requests.length;
+  const asked = (host) => world.requests.slice(from).filter((q) => q.host === host);
+  /** The resolver versions (?v=) asked for names under `d`. */
+  const versions = (d) => [...new Set(asked('doh.test').filter((q) => q.q?.name?.includes(d))
+    .map((q) => new URL(q.path, 'https://doh.test').searchParams.get('v')))].sort();
+  const of = async (id) => (await results(page)).filter((r) => r.id === id);
+  try {
+    await done(page, 'b');
+    await done(page, 'n');
+    assert.deepEqual(versions('good.test'), ['1']);
+    const nocors = (await of('n'))[0];
+    assert.equal(nocors.grade, null, 'without a relay the policy cannot be read from the browser: no grade');
+    assert.equal(asked('relay.test').length, 0);
+
+    // Three changes in one task (two attributes and a property): one check, with the last values.
+    from = world.requests.length;
+    const calls = await page.evaluate(async (r) => {
+      const b = /** @type {any} */ (document.querySelector('#b'));
+      let n = 0;
+      const check = b.check;
+      b.check = function counted(...args) { n += 1; return check.apply(this, args); }; // counts the checks started
+      b.setAttribute('resolver', r[0]);
+      b.setAttribute('relay', 'https://relay.test/?url={url}');
+      b.resolver = r[1];
+      const now = n;
+      await new Promise((res) => setTimeout(res, 50));
+      delete b.check;
+      return { now, after: n };
+    }, [doh(2), doh(3)]);
+    assert.deepEqual(calls, { now: 0, after: 1 }, 'nothing during the task, one check after it');
+    await page.waitForFunction(() => /** @type {any} */ (window).__results.filter((r) => r.id === 'b').length >= 2, null, { timeout: 12_000 });
+    await done(page, 'b');
+    await page.waitForTimeout(300);
+    assert.equal((await of('b')).length, 2, 'one check for the three changes');
+    assert.deepEqual(versions('good.test'), ['3'], 'with the resolver set last, never the one in between');
+    assert.equal(await page.getAttribute('#b', 'grade'), 'A');
+
+    // The relay: the badge checks again through it, and the policy is read.
+    await page.evaluate(() => { /** @type {any} */ (document.querySelector('#n')).relay = 'https://relay.test/?url={url}'; });
+    await page.waitForFunction(() => /** @type {any} */ (window).__results.filter((r) => r.id === 'n').length >= 2, null, { timeout: 12_000 });
+    const relayed = asked('relay.test');
+    assert.equal(relayed.length, 1, 'the relay was asked, once');
+    assert.equal(new URL(relayed[0].path, 'https://relay.test').searchParams.get('url'), 'https://mta-sts.nocors.test/.well-known/mta-sts.txt');
+    assert.equal((await of('n'))[1].grade, 'A', 'the policy read through the relay');
+
+    // An input: a change is not a check; its next check uses it.
+    from = world.requests.length;
+    await page.evaluate((r) => { /** @type {any} */ (document.querySelector('#f')).resolver = r; }, doh(4));
+    await page.waitForTimeout(300);
+    assert.deepEqual(await of('f'), [], 'changing the resolver of an input checks nothing');
+    assert.deepEqual(asked('doh.test'), []);
+    await page.locator('#f input').fill('other.test');
+    await page.locator('#f button').click();
+    await done(page, 'f');
+    assert.deepEqual(versions('other.test'), ['4']);
+    assert.equal((await of('f'))[0].grade, 'A');
+
+    // A badge not yet shown: nothing until it is, then one check with what it has then.
+    await page.evaluate((r) => {
+      const far = /** @type {any} */ (document.querySelector('#far'));
+      far.resolver = r;
+      far.relay = 'https://relay.test/?url={url}';
+    }, doh(5));
+    await page.waitForTimeout(300);
+    assert.equal(await page.getAttribute('#far', 'state'), null, 'not checked while not shown');
+    assert.deepEqual(versions('lazy.test'), []);
+    await page.locator('#far').scrollIntoViewIfNeeded();
+    await done(page, 'far');
+    assert.deepEqual(versions('lazy.test'), ['5']);
+    assert.equal((await of('far')).length, 1);
+    // The policy host without CORS is refused by the browser before the relay is asked: that is its console error.
+    await clean(page, seen, { ignore: /mta-sts\.nocors\.test.*(CORS|Access-Control)|Failed to load resource/ });
   } finally {
     await context.close();
   }
