@@ -3,31 +3,21 @@
  * Fixes generated from a domain's live data (a checkDomain report): a policy
  * built from the real MX hosts, the _mta-sts TXT record with a fresh id, a
  * TLS-RPT record, and the safe rollout order. Pure functions: no DOM, no
- * network, `now` is a parameter, so Node tests run them as they are.
+ * network, `now` is a parameter, so Node tests run them as they are. What
+ * the core decides (what a host name is, whether a pattern matches an MX
+ * host, the limits) comes from the loaded module, passed in: this file keeps
+ * no copy of it.
  */
 
-const WEEK = 604800;
+/**
+ * What the fixes need from the checker module (dist/mtasts.mjs's load()):
+ * the module itself will do.
+ * @typedef {{ isHostName(name: string): boolean, mxMatches(pattern: string, host: string): boolean,
+ *             limits: { max_age_week: number } }} Core
+ */
 
 /** @param {string} host */
 const bare = (host) => host.toLowerCase().replace(/\.$/, '');
-
-/** An LDH host name of two or more labels that is not an IPv4 address. @param {string} h */
-function isHostName(h) {
-  const labels = h.split('.');
-  return h.length <= 253 && labels.length >= 2 && !/^[0-9]+$/.test(labels[labels.length - 1])
-    && labels.every((l) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(l));
-}
-
-/** Does `pattern` (`host` or `*.suffix`) match `host`? RFC 8461 §4.1: `*` is one whole left-most label. */
-export function mxMatches(pattern, host) {
-  const p = bare(pattern);
-  const h = bare(host);
-  if (p.startsWith('*.')) {
-    const dot = h.indexOf('.');
-    return dot > 0 && h.slice(dot + 1) === p.slice(2);
-  }
-  return p === h;
-}
 
 /**
  * A 14-digit UTC timestamp (YYYYMMDDHHMMSS): a valid id (1-32 letters or
@@ -45,16 +35,17 @@ export function freshId(now) {
  * max_age of at least a week. Null when there is nothing to protect (null MX)
  * or the MX hosts are not known.
  * @param {any} report a checkDomain report
+ * @param {Core} m the checker module: its host-name grammar, its mx matcher and its limits
  * @returns {{ text: string, mode: string, mx: string[], max_age: number, notes: string[] } | null}
  */
-export function suggestedPolicy(report) {
+export function suggestedPolicy(report, m) {
   if (!report || report.mx_kind === 'null' || !Array.isArray(report.mx) || report.mx.length === 0) return null;
   const notes = [];
   // Only host names (letters, digits, hyphens; no IP address) can be mx patterns.
   const hosts = [];
-  for (const m of report.mx) {
-    const h = bare(m.host);
-    if (isHostName(h)) hosts.push(h);
+  for (const mx of report.mx) {
+    const h = bare(mx.host);
+    if (m.isHostName(h)) hosts.push(h);
     else notes.push(`Left out ${h}: an MX host must be a host name (letters, digits and hyphens), so fix that MX record first.`);
   }
   if (hosts.length === 0) return null;
@@ -65,21 +56,22 @@ export function suggestedPolicy(report) {
   /** @type {string[]} */
   const mx = [];
   for (const pattern of current ? current.mx : []) {
-    if (hosts.some((h) => mxMatches(pattern, h))) {
+    if (hosts.some((h) => m.mxMatches(pattern, h))) {
       if (!mx.includes(bare(pattern))) mx.push(bare(pattern));
     } else {
       notes.push(`Dropped mx: ${pattern}, which matches none of your MX hosts.`);
     }
   }
   for (const h of hosts) {
-    if (!mx.some((p) => mxMatches(p, h))) {
+    if (!mx.some((p) => m.mxMatches(p, h))) {
       mx.push(h);
       if (current) notes.push(`Added mx: ${h}, an MX host the policy did not cover.`);
     }
   }
+  const week = m.limits.max_age_week;
   let maxAge = current && Number.isSafeInteger(current.max_age) ? current.max_age : 0;
-  if (maxAge < WEEK) {
-    maxAge = mode === 'enforce' ? 2 * WEEK : WEEK;
+  if (maxAge < week) {
+    maxAge = mode === 'enforce' ? 2 * week : week;
     if (current) notes.push(`Raised max_age to ${maxAge} (${maxAge / 86400} days): under a week, a sender's cached policy lapses too soon.`);
   }
   const text = ['version: STSv1', `mode: ${mode}`, ...mx.map((p) => `mx: ${p}`), `max_age: ${maxAge}`, ''].join('\n');

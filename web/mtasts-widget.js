@@ -6,10 +6,11 @@
 //   <mtasts-check domain="example.com"></mtasts-check> a live badge for one domain
 //   <mtasts-lint kind="policy"></mtasts-lint>          the offline paste linter
 //
-// Loading this script twice is harmless; it defines no global names. The
-// checker itself (WebAssembly) loads only when an element is visible or used.
+// Loading this script twice is harmless (define() leaves a defined tag alone); it defines no global
+// names. The checker itself (WebAssembly) loads only when an element is visible or used. To register
+// the elements under other tags, or in another registry, import widget-elements.mjs instead and call
+// MtastsCheckElement.define(tag, registry) and MtastsLintElement.define(tag, registry).
 import { MtastsCheckElement, MtastsLintElement } from './widget-elements.mjs';
 
-for (const [tag, cls] of /** @type {const} */ ([['mtasts-check', MtastsCheckElement], ['mtasts-lint', MtastsLintElement]])) {
-  if (!customElements.get(tag)) customElements.define(tag, cls);
-}
+MtastsCheckElement.define();
+MtastsLintElement.define();

@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * The embeddable widget's custom elements: <mtasts-check> and <mtasts-lint>.
- * Importing this module defines classes only; mtasts-widget.js registers the
- * tags. Nothing is fetched until an element is visible or used: the module
+ * Importing this module defines classes only: each class's static define()
+ * registers it (mtasts-widget.js calls them). Nothing is fetched until an
+ * element is visible or used: the module
  * (mtasts.mjs, its wasm and host.mjs) is imported on demand, once per page,
  * from next to this file, so it works across origins (see web/widget.html).
  *
@@ -10,21 +11,36 @@
  * host page's CSS cannot reach in (`all: initial` on :host), ours does not
  * leak out. Theming: the --mtasts-* custom properties and the parts
  * (input, button, grade, row, status, result, textarea, finding). Every string
- * from DNS, a policy or the user is set as text.
+ * from DNS, a policy or the user is set as text (dom.mjs); a finding and a
+ * check's status are shown as on the page (findings.mjs), and a pasted text
+ * is read as the page's lint view reads it (kinds.mjs).
  */
+import { el } from './dom.mjs';
 
 const MODULE_URL = new URL('./mtasts.mjs', import.meta.url).href;
 const PAGE_URL = new URL('./index.html', import.meta.url).href;
 
+/**
+ * What shows a result: findings.mjs and kinds.mjs. Only a result needs them, so they load with the
+ * checker, not with this module: they cost nothing before a widget is visible or used.
+ * @type {null | typeof import('./findings.mjs') & typeof import('./kinds.mjs')}
+ */
+let ui = null;
+
 /** @type {Promise<any> | null} */
 let loading = null;
-/** The checker, loaded once per page however many elements there are. */
+/** The checker, loaded once per page however many elements there are (and `ui` with it). */
 function checker() {
   if (!loading) {
-    loading = import(MODULE_URL).then((m) => m.load()).catch((err) => {
-      loading = null;
-      throw err;
-    });
+    loading = Promise.all([import(MODULE_URL).then((m) => m.load()), import('./findings.mjs'), import('./kinds.mjs')])
+      .then(([m, findings, kinds]) => {
+        ui = { ...findings, ...kinds };
+        return m;
+      })
+      .catch((err) => {
+        loading = null;
+        throw err;
+      });
   }
   return loading;
 }
@@ -72,8 +88,8 @@ textarea { display: block; width: 100%; min-height: 7em; font-family: ui-monospa
 .grade.mid { border-color: var(--warn); color: var(--warn); }
 .grade.bad { border-color: var(--bad); color: var(--bad); }
 .verdict { margin: 0; font-weight: 600; }
-ul { list-style: none; margin: 0.5em 0 0; padding: 0; }
-li { display: grid; grid-template-columns: 6.5em minmax(0, 1fr); gap: 0 0.5em; padding: 0.15em 0; border-top: 1px solid var(--panel); }
+ul, ol { list-style: none; margin: 0.5em 0 0; padding: 0; }
+ul > li { display: grid; grid-template-columns: 6.5em minmax(0, 1fr); gap: 0 0.5em; padding: 0.15em 0; border-top: 1px solid var(--panel); }
 .status { font-weight: 700; font-size: 0.9em; }
 .pass { color: var(--ok); } .warn { color: var(--warn); } .fail { color: var(--bad); } .info, .unknown, .pending { color: var(--muted); }
 .summary { color: var(--muted); font-size: 0.92em; }
@@ -82,6 +98,11 @@ li { display: grid; grid-template-columns: 6.5em minmax(0, 1fr); gap: 0 0.5em; p
 .note { color: var(--muted); font-size: 0.9em; margin: 0.3em 0 0; }
 .finding { display: block; padding: 0.3em 0.4em; border-left: 4px solid var(--muted); margin-top: 0.3em; background: var(--panel); }
 .finding.error { border-left-color: var(--bad); } .finding.warning { border-left-color: var(--warn); }
+.finding p { margin: 0.15em 0 0; }
+.finding-head { display: flex; flex-wrap: wrap; gap: 0 0.5em; align-items: baseline; }
+.badge { font-size: 0.8em; font-weight: 700; text-transform: uppercase; }
+.badge.error { color: var(--bad); } .badge.warning { color: var(--warn); }
+.loc, .finding-rfc { color: var(--muted); font-size: 0.9em; }
 code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.9em; }
 `;
 
@@ -94,19 +115,6 @@ function styles() {
   }
   return sheet;
 }
-
-/**
- * Text-only element builder. @param {string} tag @param {string} [cls]
- * @param {...(Node|string|null|undefined|false)} children
- */
-function el(tag, cls, ...children) {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  for (const c of children) if (c !== null && c !== undefined && c !== false) node.append(c);
-  return node;
-}
-
-const STATUS = { pass: 'Pass', warn: 'Warning', fail: 'Fail', info: 'Note', unknown: 'Not verified', pending: 'Checking' };
 
 /** Observes visibility once; calls `onVisible` the first time the element shows. */
 function whenVisible(element, onVisible) {
@@ -122,6 +130,21 @@ function whenVisible(element, onVisible) {
   });
   io.observe(element);
   return () => io.disconnect();
+}
+
+/**
+ * Registers `cls` as `tag` in `registry`, unless the tag is taken (this
+ * script loaded twice, or the page defined it) or the class is already
+ * registered under another tag: neither is an error.
+ * @param {CustomElementConstructor} cls @param {string} tag @param {CustomElementRegistry} registry
+ */
+function defineOnce(cls, tag, registry) {
+  try {
+    if (!registry.get(tag)) registry.define(tag, cls);
+  } catch (err) {
+    if (!(err instanceof DOMException && err.name === 'NotSupportedError')) throw err;
+  }
+  return cls;
 }
 
 /** Properties reflected to attributes. */
@@ -144,10 +167,22 @@ function reflect(cls, names) {
 /**
  * <mtasts-check>: a domain input, or with domain="…" a live badge for one
  * domain. Dispatches `mtasts-result` (bubbles, composed; detail = the report)
- * and reflects the grade in the `grade` attribute.
+ * and reflects the grade in the `grade` attribute. Changes of `domain`,
+ * `resolver` and `relay` made together (in one task) are acted on once, in a
+ * microtask: a badge that has been shown checks again with them; an input
+ * uses them for its next check.
  */
 export class MtastsCheckElement extends HTMLElement {
   static get observedAttributes() { return ['domain', 'resolver', 'relay']; }
+
+  /**
+   * Registers the element: the only place that does. Tolerates a tag that is
+   * already defined.
+   * @param {string} [tag] @param {CustomElementRegistry} [registry]
+   */
+  static define(tag = 'mtasts-check', registry = customElements) {
+    return defineOnce(this, tag, registry);
+  }
 
   constructor() {
     super();
@@ -158,6 +193,8 @@ export class MtastsCheckElement extends HTMLElement {
     this._stopWatching = () => {};
     this._connected = false;
     this._shown = false;
+    /** Attribute changes not acted on yet: null, or whether the domain is among them. @type {null | { domain: boolean }} */
+    this._changes = null;
     this._render();
   }
 
@@ -178,10 +215,22 @@ export class MtastsCheckElement extends HTMLElement {
 
   attributeChangedCallback(name, before, after) {
     if (before === after) return;
-    if (name === 'domain') {
-      this._render();
-      if (after && this._shown) this.check();
+    if (!this._changes) {
+      this._changes = { domain: false };
+      queueMicrotask(() => this._update());
     }
+    if (name === 'domain') this._changes.domain = true;
+  }
+
+  /** Acts on the attribute changes of the last task, once. */
+  _update() {
+    const changes = this._changes;
+    this._changes = null;
+    if (!changes) return;
+    if (changes.domain) this._render();
+    // A badge checks again (with the domain, resolver and relay it has now) once it has been shown;
+    // until then, and for an input, the next check reads them.
+    if (this.domain && this._shown && this._connected) this.check();
   }
 
   _render() {
@@ -267,6 +316,7 @@ export class MtastsCheckElement extends HTMLElement {
   }
 
   _show(/** @type {any} */ report, /** @type {boolean} */ final) {
+    const { statusBadge } = /** @type {NonNullable<typeof ui>} */ (ui); // a report means the checker loaded
     const result = /** @type {HTMLElement} */ (this._result);
     const g = report.grade;
     const gradeBox = el('span', `grade ${g === 'A+' || g === 'A' ? 'good' : g === 'B' || g === 'C' ? 'mid' : g ? 'bad' : ''}`,
@@ -278,7 +328,7 @@ export class MtastsCheckElement extends HTMLElement {
       el('p', 'verdict', final ? `${report.domain}: ${report.grade_reason}` : `Checking ${report.domain}…`));
     const list = el('ul');
     for (const c of report.checks) {
-      const row = el('li', null, el('span', `status ${c.status}`, STATUS[c.status] ?? c.status),
+      const row = el('li', null, statusBadge(c.status),
         el('span', null, c.title, el('br'), el('span', 'summary', c.summary)));
       row.setAttribute('part', 'row');
       list.append(row);
@@ -292,19 +342,19 @@ export class MtastsCheckElement extends HTMLElement {
 }
 reflect(MtastsCheckElement, ['domain', 'resolver', 'relay', 'compact', 'theme']);
 
-const LINTERS = { policy: 'lintPolicy', sts: 'lintStsRecord', tlsrpt: 'lintTlsRptRecord' };
-
-/** The kind of a pasted text: a TXT record starts with its version tag. @param {string} text */
-function detect(text) {
-  const head = text.replace(/^[\s"']+/, '');
-  if (/^v\s*=\s*STSv1/i.test(head)) return 'sts';
-  if (/^v\s*=\s*TLSRPTv1/i.test(head)) return 'tlsrpt';
-  return 'policy';
-}
-
 /** <mtasts-lint kind="policy|sts|tlsrpt">: the offline paste linter. */
 export class MtastsLintElement extends HTMLElement {
   // (kind, value, theme and compact are properties too; see below.)
+
+  /**
+   * Registers the element: the only place that does. Tolerates a tag that is
+   * already defined.
+   * @param {string} [tag] @param {CustomElementRegistry} [registry]
+   */
+  static define(tag = 'mtasts-lint', registry = customElements) {
+    return defineOnce(this, tag, registry);
+  }
+
   constructor() {
     super();
     const root = this.attachShadow({ mode: 'open' });
@@ -351,19 +401,18 @@ export class MtastsLintElement extends HTMLElement {
       return null;
     }
     if (this._area.value !== text) return null; // typed on meanwhile
-    const kind = this.kind in LINTERS ? this.kind : detect(text);
-    const result = m[LINTERS[/** @type {keyof typeof LINTERS} */ (kind)]](text);
-    const verdict = el('p', 'verdict', result.valid ? `Valid ${kind === 'policy' ? 'policy file' : kind === 'sts' ? '_mta-sts record' : 'TLS-RPT record'}.`
-      : `Invalid: senders would ignore this ${kind === 'policy' ? 'policy file' : 'record'}.`);
-    const list = el('div');
-    for (const f of result.findings) {
-      const item = el('span', `finding ${f.severity}`, el('code', null, f.code),
-        f.line ? ` line ${f.line}, column ${f.column}: ` : ': ', f.message);
+    // As the page's lint view reads it: the kind detected unless `kind` names one, a record pasted
+    // as quoted strings unwrapped, each finding's place in the text as typed.
+    const { lintText, verdictOf, findingItem } = /** @type {NonNullable<typeof ui>} */ (ui);
+    const { kind, result, findings, note } = lintText(m, text, { kind: this.kind });
+    const list = el('ol', 'findings');
+    for (const f of findings) {
+      const item = findingItem(f);
       item.setAttribute('part', 'finding');
       list.append(item);
     }
-    out.replaceChildren(verdict, list);
-    this.dispatchEvent(new CustomEvent('mtasts-result', { bubbles: true, composed: true, detail: { kind, ...result } }));
+    out.replaceChildren(el('p', 'verdict', verdictOf(kind, Boolean(result.valid))), note && el('p', 'note', note), list);
+    this.dispatchEvent(new CustomEvent('mtasts-result', { bubbles: true, composed: true, detail: { kind, ...result, findings } }));
     return result;
   }
 }

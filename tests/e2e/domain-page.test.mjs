@@ -1,4 +1,4 @@
-// The "Check a domain" view of the page (web/index.html, web/domain.js, web/fixes.mjs) in headless
+// The "Check a domain" view of the page (web/index.html, web/check-view.js, web/fixes.mjs) in headless
 // Chromium against the simulated internet of support/world.mjs: a DoH resolver at doh.test and
 // mta-sts.<x>.test policy hosts over real HTTPS with a test CA (issue 4 §10). What the page shows
 // for each domain set-up (the grade, the rows' statuses, the codes) is checked for the scenarios of

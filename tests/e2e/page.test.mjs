@@ -32,7 +32,7 @@ let base = '';
 let port = 0;
 
 before(async () => {
-  for (const file of ['index.html', 'app.js', 'style.css', 'mtasts.mjs']) {
+  for (const file of ['index.html', 'lint-view.js', 'style.css', 'mtasts.mjs']) {
     if (!existsSync(path.join(dist, file))) {
       throw new Error(`${path.join(dist, file)} is missing: build the page first, or point MTASTS_DIST at a built page`);
     }
@@ -137,7 +137,7 @@ test('serve.mjs: headers, MIME types, and no way out of the directory', TIMEOUT,
   assert.equal(home.headers['referrer-policy'], 'no-referrer');
   assert.equal(home.headers['cache-control'], 'no-cache');
   assert.equal(home.headers['cross-origin-embedder-policy'], undefined);
-  const types = { '/app.js': /^text\/javascript/, '/mtasts.mjs': /^text\/javascript/, '/style.css': /^text\/css/ };
+  const types = { '/lint-view.js': /^text\/javascript/, '/mtasts.mjs': /^text\/javascript/, '/style.css': /^text\/css/ };
   for (const wasm of readdirSync(dist).filter((f) => f.endsWith('.wasm'))) types[`/${wasm}`] = /^application\/wasm$/;
   for (const [p, type] of Object.entries(types)) {
     const res = /** @type {import('node:http').IncomingMessage} */ (await get(p));
@@ -458,7 +458,7 @@ test('keyboard only: Tab to the kind selector and the textarea, type, change kin
 test('a finding after astral characters puts the caret on the right UTF-16 offset', TIMEOUT, async () => {
   await withPage({}, async (page) => {
     assert.deepEqual(await page.evaluate(async () => {
-      const { offsetOf, positionOf } = await import('./app.js');
+      const { offsetOf, positionOf } = await import('./kinds.mjs');
       return [offsetOf('a😀b\nx😀y', 2, 3), offsetOf('a😀b', 1, 99), positionOf('a😀b\nx😀y', 8)];
     }), [8, 4, { line: 2, column: 3 }]);
     const text = 'v=TLSRPTv1; rua=mailto:😀😀@b.example!10m';

@@ -1,4 +1,5 @@
-// The embeddable widget (web/mtasts-widget.js, web/widget-elements.mjs) in headless Chromium, embedded in
+// The embeddable widget (web/mtasts-widget.js, web/widget-elements.mjs and the shared modules it loads:
+// dom.mjs before it shows, findings.mjs and kinds.mjs with the checker) in headless Chromium, embedded in
 // a host page on ANOTHER origin than the widget's files, under hostile CSS and a strict
 // Content-Security-Policy, against the simulated internet of support/world.mjs (issue 5 §8).
 //
@@ -60,6 +61,19 @@ const SITES = {
   'lazy.test': site('lazy.test'),
   // Slow DNS for the policy record, so the badge is measured while its check runs.
   'slow.test': site('slow.test', { names: { '_mta-sts.slow.test': { TXT: [['v=STSv1; id=20240501T120000']], delayMs: 700 } } }),
+  // A policy host without CORS, readable only through the relay at relay.test (it answers as tools/relay does).
+  'nocors.test': site('nocors.test', {
+    host: { cors: false },
+    hosts: {
+      'relay.test': {
+        status: 200, contentType: 'text/plain', body: policyText('nocors.test'),
+        headers: {
+          'x-relay-upstream-ms': '3', 'x-relay-content-type': 'text/plain',
+          'access-control-expose-headers': 'X-Relay-Upstream-Ms, X-Relay-Content-Type, X-Relay-Error',
+        },
+      },
+    },
+  }),
   'xss.test': site('xss.test', {
     names: {
       '_mta-sts.xss.test': { TXT: [[`v=STSv1; id=1; x=${XSS}`]] },
@@ -164,7 +178,7 @@ const notes = [];
 
 before(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'mtasts-e2e-widget-'));
-  pki = makePki(tmp, ['doh.test', ...Object.keys(SITES).map((d) => `mta-sts.${d}`)]);
+  pki = makePki(tmp, ['doh.test', 'relay.test', ...Object.keys(SITES).map((d) => `mta-sts.${d}`)]);
   const zone = {};
   const hosts = {};
   for (const s of Object.values(SITES)) { Object.assign(zone, s.zone); Object.assign(hosts, s.hosts); }
@@ -194,13 +208,13 @@ after(async () => {
  * A fresh context and page; records every mtasts-result that reaches `document`, and, every
  * animation frame, the height of each upgraded <mtasts-check> (test-only observers). The guard
  * allows origin A, origin B, doh.test and the policy hosts of `domains`; `expect`: the violations
- * the test provokes on purpose. `seen.guard` is the guard.
- * @param {string} url @param {{ colorScheme?: 'light'|'dark', domains?: string[], expect?: RegExp[] }} [o]
+ * the test provokes on purpose; `allow`: more origins (a relay). `seen.guard` is the guard.
+ * @param {string} url @param {{ colorScheme?: 'light'|'dark', domains?: string[], expect?: RegExp[], allow?: string[] }} [o]
  */
-async function open(url, { colorScheme = 'light', domains = [], expect = [] } = {}) {
+async function open(url, { colorScheme = 'light', domains = [], expect = [], allow = [] } = {}) {
   const context = await chrome.browser.newContext({ colorScheme, viewport: { width: 1000, height: 700 } });
   const g = await guard(context, {
-    allow: [web.origin, hostOrigin, world.resolverUrl, ...domains.map((d) => `https://mta-sts.${d}`)], world, expect,
+    allow: [web.origin, hostOrigin, world.resolverUrl, ...domains.map((d) => `https://mta-sts.${d}`), ...allow], world, expect,
   });
   const page = await context.newPage();
   const seen = Object.assign(collect(page), { guard: g });
@@ -247,17 +261,34 @@ async function until(fn, ms) {
   }
 }
 const results = (page) => page.evaluate(() => /** @type {any} */ (window).__results);
-const isModule = (u) => /\/(mtasts\.mjs|mtasts-core\.mjs|mtasts-core\.wasm|host\.mjs)(\?|$)/.test(u);
+const isModule = (u) => /\/(mtasts\.mjs|mtasts-core\.mjs|mtasts-core\.wasm|host\.mjs|findings\.mjs|kinds\.mjs)(\?|$)/.test(u);
 const count = (seen, file) => seen.requests.filter((u) => new URL(u).pathname === `/${file}`).length;
 
 /**
- * The guard's verdict (no CSP violation, requests only to origin A, origin B, doh.test and the policy
- * hosts given to open()), and no console error or page error.
- * @param {import('playwright-core').Page} page @param {ReturnType<typeof collect> & { guard: any }} seen
+ * The files a page loads for the widget before it shows: mtasts-widget.js and what it imports
+ * statically, transitively (`import … from './x'`; a dynamic import() loads later, with the checker).
  */
-async function clean(page, seen) {
+function widgetFiles() {
+  const files = [];
+  const visit = (file) => {
+    if (files.includes(file)) return;
+    files.push(file);
+    const src = readFileSync(path.join(dist, file), 'utf8');
+    for (const m of src.matchAll(/^import\s+(?:[^'"();]*?\sfrom\s+)?['"]\.\/([^'"]+)['"]/gm)) visit(m[1]);
+  };
+  visit('mtasts-widget.js');
+  return files;
+}
+
+/**
+ * The guard's verdict (no CSP violation, requests only to origin A, origin B, doh.test and the policy
+ * hosts given to open()), and no console error or page error (but those `ignore` matches).
+ * @param {import('playwright-core').Page} page @param {ReturnType<typeof collect> & { guard: any }} seen
+ * @param {{ ignore?: RegExp }} [o]
+ */
+async function clean(page, seen, { ignore = /(?!)/ } = {}) {
   seen.guard.verify();
-  assert.deepEqual(seen.errors, [], 'no console error, no page error');
+  assert.deepEqual(seen.errors.filter((e) => !ignore.test(e)), [], 'no console error, no page error');
   if (VERBOSE) process.stderr.write(`# requests: ${seen.requests.map((u) => u.replace(/\?dns=.*/, '?dns=…')).join(' ')}\n`);
 }
 
@@ -286,13 +317,17 @@ const R = `resolver="https://doh.test/dns-query"`;
 // ---------------------------------------------------------------------------
 // The tests
 
-test('size: mtasts-widget.js + widget-elements.mjs, gzip, within the 15 KB budget before the wasm loads', () => {
-  const files = ['mtasts-widget.js', 'widget-elements.mjs'];
+test('size: mtasts-widget.js and the modules it imports, gzip, within the 15 KB budget before the wasm loads', () => {
+  const files = widgetFiles();
+  assert.deepEqual(files.slice(0, 2), ['mtasts-widget.js', 'widget-elements.mjs']);
+  assert.ok(!files.includes('mtasts.mjs') && !files.includes('findings.mjs') && !files.includes('kinds.mjs'),
+    `the checker and what shows a result load later: ${files.join(', ')}`);
   const raw = files.map((f) => readFileSync(path.join(dist, f)));
   const gz = raw.map((b) => gzipSync(b, { level: 9 }).length);
+  const sum = gz.reduce((a, b) => a + b, 0);
   const together = gzipSync(Buffer.concat(raw), { level: 9 }).length;
-  notes.push(`size: ${files.map((f, i) => `${f} ${raw[i].length} B raw, ${gz[i]} B gzip`).join('; ')}; sum of gzip ${gz[0] + gz[1]} B (one stream ${together} B)`);
-  assert.ok(gz[0] + gz[1] <= 15 * 1024, `${gz[0] + gz[1]} B gzip > 15 KB`);
+  notes.push(`size: ${files.map((f, i) => `${f} ${raw[i].length} B raw, ${gz[i]} B gzip`).join('; ')}; sum of gzip ${sum} B (one stream ${together} B)`);
+  assert.ok(sum <= 15 * 1024, `${sum} B gzip > 15 KB`);
 });
 
 test('cross-origin host page, hostile CSS, strict CSP: all three forms work', T, async () => {
@@ -525,13 +560,14 @@ test('nothing fetched before needed: a badge after a 5000px spacer loads and che
   try {
     await page.evaluate(() => customElements.whenDefined('mtasts-check'));
     await page.waitForTimeout(600);
-    assert.equal(count(seen, 'widget-elements.mjs'), 1, 'the elements module loads with the script');
-    assert.deepEqual(seen.requests.filter(isModule), [], 'no mtasts.mjs, glue, host.mjs or wasm before the badge is visible');
+    for (const file of widgetFiles()) assert.equal(count(seen, file), 1, `${file} loads with the script, once`);
+    assert.deepEqual(seen.requests.filter(isModule), [], 'no mtasts.mjs, glue, host.mjs, wasm, findings.mjs or kinds.mjs before the badge is visible');
     assert.deepEqual(world.requests.filter((q) => q.path.includes('lazy') || q.host.includes('lazy') || q.q?.name?.includes('lazy')), [], 'no DNS or policy request');
     assert.equal(await page.getAttribute('#far', 'state'), null, 'not checked yet');
     await page.locator('#far').scrollIntoViewIfNeeded();
     await done(page, 'far');
     assert.equal(count(seen, 'mtasts-core.wasm'), 1);
+    assert.deepEqual([count(seen, 'findings.mjs'), count(seen, 'kinds.mjs')], [1, 1], 'what shows a result came with the checker');
     assert.equal(await page.getAttribute('#far', 'grade'), 'A');
     await clean(page, seen);
   } finally {
@@ -581,6 +617,160 @@ test('loaded twice (a second URL): no error, the tags still work, one definition
     assert.equal(lint, true);
     assert.equal(count(seen, 'mtasts-core.wasm'), 1);
     await clean(page, seen);
+  } finally {
+    await context.close();
+  }
+});
+
+test('define(): importing the elements registers nothing; define() registers, under a tag and in a registry given, and leaves a defined tag alone', T, async () => {
+  const url = hostPage('define', {
+    body: `<mtasts-check id="a" domain="good.test" ${R}></mtasts-check><docs-lint id="dl" kind="sts"></docs-lint><taken-check id="t"></taken-check>`,
+    scripts: [],
+  });
+  const { context, page, seen } = await open(url, { domains: ['good.test'] });
+  try {
+    // The host page enforces Trusted Types, so modules are loaded with import() (see "no global names").
+    const out = await page.evaluate(async (base) => {
+      const mod = await import(`${base}widget-elements.mjs`);
+      const { MtastsCheckElement: Check, MtastsLintElement: Lint } = mod;
+      const get = (tag) => customElements.get(tag) ?? null;
+      const afterImport = [get('mtasts-check'), get('mtasts-lint')];
+      // A registry of the caller's: define() registers there, and only there.
+      const calls = [];
+      const registry = { get: () => undefined, define: (tag, cls) => { calls.push([tag, cls === Lint]); } };
+      const returned = Lint.define('docs-lint', /** @type {any} */ (registry)) === Lint;
+      const afterOwnRegistry = get('docs-lint');
+      // Another tag, in the page's registry.
+      Lint.define('docs-lint');
+      // A tag the page defined itself is left alone.
+      class Taken extends HTMLElement {}
+      customElements.define('taken-check', Taken);
+      Check.define('taken-check');
+      const taken = get('taken-check') === Taken;
+      // The default tag, twice: the second call is harmless.
+      Check.define();
+      Check.define();
+      // The class is registered as docs-lint already: define() under its default tag is harmless too.
+      Lint.define();
+      // A name that cannot be a custom element is the caller's error.
+      let bad = '';
+      try { Check.define('nodash'); } catch (e) { bad = /** @type {Error} */ (e).name; }
+      // The widget script on top: its define() calls find everything defined.
+      await import(`${base}mtasts-widget.js`);
+      const made = new Check();
+      return {
+        afterImport, calls, returned, afterOwnRegistry, taken, bad,
+        docsLint: get('docs-lint') === Lint, check: get('mtasts-check') === Check, lint: get('mtasts-lint'),
+        made: made.localName, upgraded: document.querySelector('#dl') instanceof Lint,
+      };
+    }, web.base);
+    assert.deepEqual(out.afterImport, [null, null], 'importing widget-elements.mjs registers nothing');
+    assert.deepEqual(out.calls, [['docs-lint', true]]);
+    assert.equal(out.returned, true, 'define() returns the class');
+    assert.equal(out.afterOwnRegistry, null, 'a registry given is the one used');
+    assert.equal(out.docsLint, true);
+    assert.equal(out.taken, true, 'a tag defined by the page is left alone');
+    assert.equal(out.check, true);
+    assert.equal(out.lint, null, 'a class is registered once: under docs-lint here');
+    assert.equal(out.bad, 'SyntaxError');
+    assert.equal(out.made, 'mtasts-check', 'new works once defined');
+    assert.equal(out.upgraded, true, '<docs-lint> on the page was upgraded');
+    await done(page, 'a');
+    assert.equal(await page.getAttribute('#a', 'grade'), 'A');
+    const lint = await page.evaluate(async () => {
+      const l = /** @type {any} */ (document.querySelector('#dl'));
+      l.value = 'v=STSv1; id=20240501';
+      return (await l.lint())?.valid;
+    });
+    assert.equal(lint, true, 'the linter works under its other tag');
+    await clean(page, seen);
+  } finally {
+    await context.close();
+  }
+});
+
+test('resolver and relay: a shown badge checks again once for changes made together; an input and a badge not yet shown use them next', T, async () => {
+  const doh = (v) => `${world.resolverUrl}?v=${v}`;
+  const url = hostPage('reactive', {
+    body: `<mtasts-check id="b" domain="good.test" resolver="${doh(1)}"></mtasts-check>
+<mtasts-check id="n" domain="nocors.test" resolver="${doh(1)}"></mtasts-check>
+<mtasts-check id="f" resolver="${doh(1)}"></mtasts-check>
+<div class="spacer"></div><mtasts-check id="far" domain="lazy.test" resolver="${doh(1)}"></mtasts-check>`,
+  });
+  const { context, page, seen } = await open(url, { domains: ['good.test', 'other.test', 'nocors.test', 'lazy.test'], allow: ['https://relay.test'] });
+  // What the world was asked since `from` (other tests' requests stay in world.requests).
+  let from = world.requests.length;
+  const asked = (host) => world.requests.slice(from).filter((q) => q.host === host);
+  /** The resolver versions (?v=) asked for names under `d`. */
+  const versions = (d) => [...new Set(asked('doh.test').filter((q) => q.q?.name?.includes(d))
+    .map((q) => new URL(q.path, 'https://doh.test').searchParams.get('v')))].sort();
+  const of = async (id) => (await results(page)).filter((r) => r.id === id);
+  try {
+    await done(page, 'b');
+    await done(page, 'n');
+    assert.deepEqual(versions('good.test'), ['1']);
+    const nocors = (await of('n'))[0];
+    assert.equal(nocors.grade, null, 'without a relay the policy cannot be read from the browser: no grade');
+    assert.equal(asked('relay.test').length, 0);
+
+    // Three changes in one task (two attributes and a property): one check, with the last values.
+    from = world.requests.length;
+    const calls = await page.evaluate(async (r) => {
+      const b = /** @type {any} */ (document.querySelector('#b'));
+      let n = 0;
+      const check = b.check;
+      b.check = function counted(...args) { n += 1; return check.apply(this, args); }; // counts the checks started
+      b.setAttribute('resolver', r[0]);
+      b.setAttribute('relay', 'https://relay.test/?url={url}');
+      b.resolver = r[1];
+      const now = n;
+      await new Promise((res) => setTimeout(res, 50));
+      delete b.check;
+      return { now, after: n };
+    }, [doh(2), doh(3)]);
+    assert.deepEqual(calls, { now: 0, after: 1 }, 'nothing during the task, one check after it');
+    await page.waitForFunction(() => /** @type {any} */ (window).__results.filter((r) => r.id === 'b').length >= 2, null, { timeout: 12_000 });
+    await done(page, 'b');
+    await page.waitForTimeout(300);
+    assert.equal((await of('b')).length, 2, 'one check for the three changes');
+    assert.deepEqual(versions('good.test'), ['3'], 'with the resolver set last, never the one in between');
+    assert.equal(await page.getAttribute('#b', 'grade'), 'A');
+
+    // The relay: the badge checks again through it, and the policy is read.
+    await page.evaluate(() => { /** @type {any} */ (document.querySelector('#n')).relay = 'https://relay.test/?url={url}'; });
+    await page.waitForFunction(() => /** @type {any} */ (window).__results.filter((r) => r.id === 'n').length >= 2, null, { timeout: 12_000 });
+    const relayed = asked('relay.test');
+    assert.equal(relayed.length, 1, 'the relay was asked, once');
+    assert.equal(new URL(relayed[0].path, 'https://relay.test').searchParams.get('url'), 'https://mta-sts.nocors.test/.well-known/mta-sts.txt');
+    assert.equal((await of('n'))[1].grade, 'A', 'the policy read through the relay');
+
+    // An input: a change is not a check; its next check uses it.
+    from = world.requests.length;
+    await page.evaluate((r) => { /** @type {any} */ (document.querySelector('#f')).resolver = r; }, doh(4));
+    await page.waitForTimeout(300);
+    assert.deepEqual(await of('f'), [], 'changing the resolver of an input checks nothing');
+    assert.deepEqual(asked('doh.test'), []);
+    await page.locator('#f input').fill('other.test');
+    await page.locator('#f button').click();
+    await done(page, 'f');
+    assert.deepEqual(versions('other.test'), ['4']);
+    assert.equal((await of('f'))[0].grade, 'A');
+
+    // A badge not yet shown: nothing until it is, then one check with what it has then.
+    await page.evaluate((r) => {
+      const far = /** @type {any} */ (document.querySelector('#far'));
+      far.resolver = r;
+      far.relay = 'https://relay.test/?url={url}';
+    }, doh(5));
+    await page.waitForTimeout(300);
+    assert.equal(await page.getAttribute('#far', 'state'), null, 'not checked while not shown');
+    assert.deepEqual(versions('lazy.test'), []);
+    await page.locator('#far').scrollIntoViewIfNeeded();
+    await done(page, 'far');
+    assert.deepEqual(versions('lazy.test'), ['5']);
+    assert.equal((await of('far')).length, 1);
+    // The policy host without CORS is refused by the browser before the relay is asked: that is its console error.
+    await clean(page, seen, { ignore: /mta-sts\.nocors\.test.*(CORS|Access-Control)|Failed to load resource/ });
   } finally {
     await context.close();
   }

@@ -1,4 +1,5 @@
-// Tests of web/fixes.mjs: fixes built from a domain's live data (pure functions).
+// Tests of web/fixes.mjs: fixes built from a domain's live data (pure functions). What the core decides
+// (the host-name grammar, the mx matcher, the limits) comes from the built module, passed in as `m`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, resolve, join } from 'node:path';
@@ -30,7 +31,7 @@ test('freshId: 14 UTC digits, a valid id (1-32 letters or digits)', () => {
 });
 
 test('no policy yet: testing mode, one exact mx line per MX host (lower case, no trailing dot), a week', () => {
-  const p = fx.suggestedPolicy(report());
+  const p = fx.suggestedPolicy(report(), m);
   assert.equal(p.text, 'version: STSv1\nmode: testing\nmx: mx1.example.com\nmx: mx2.example.org\nmax_age: 604800\n');
   const lint = m.lintPolicy(p.text);
   assert.equal(lint.valid, true);
@@ -40,7 +41,7 @@ test('no policy yet: testing mode, one exact mx line per MX host (lower case, no
 test('an enforce policy keeps its mode and its covering patterns, adds what is missing, drops what matches nothing', () => {
   const p = fx.suggestedPolicy(report({
     policy: { valid: true, mode: 'enforce', mx: ['*.example.com', 'old.example.net'], max_age: 86400 },
-  }));
+  }), m);
   assert.equal(p.mode, 'enforce');
   assert.deepEqual(p.mx, ['*.example.com', 'mx2.example.org']);
   assert.equal(p.max_age, 1209600);
@@ -52,23 +53,38 @@ test('an enforce policy keeps its mode and its covering patterns, adds what is m
 });
 
 test('a testing policy stays in testing; a long enough max_age is kept', () => {
-  const p = fx.suggestedPolicy(report({ policy: { valid: true, mode: 'testing', mx: ['mx1.example.com', 'mx2.example.org'], max_age: 2000000 } }));
+  const p = fx.suggestedPolicy(report({ policy: { valid: true, mode: 'testing', mx: ['mx1.example.com', 'mx2.example.org'], max_age: 2000000 } }), m);
   assert.equal(p.mode, 'testing');
   assert.equal(p.max_age, 2000000);
 });
 
 test('implicit MX: the domain itself; null MX or unknown MX: no policy', () => {
-  assert.deepEqual(fx.suggestedPolicy(report({ mx_kind: 'implicit', mx: [{ host: 'example.com', preference: 0 }] })).mx, ['example.com']);
-  assert.equal(fx.suggestedPolicy(report({ mx_kind: 'null', mx: [] })), null);
-  assert.equal(fx.suggestedPolicy(report({ mx_kind: null, mx: [] })), null);
+  assert.deepEqual(fx.suggestedPolicy(report({ mx_kind: 'implicit', mx: [{ host: 'example.com', preference: 0 }] }), m).mx, ['example.com']);
+  assert.equal(fx.suggestedPolicy(report({ mx_kind: 'null', mx: [] }), m), null);
+  assert.equal(fx.suggestedPolicy(report({ mx_kind: null, mx: [] }), m), null);
 });
 
-test('mxMatches agrees with the engine on the RFC 8461 §4.1 cases', () => {
-  const cases = [
-    ['*.example.com', 'mx.example.com'], ['*.example.com', 'a.b.example.com'], ['*.example.com', 'example.com'],
-    ['mx.example.com', 'MX.Example.COM.'], ['*.example.com', '.example.com'], ['mx.example.com', 'mx.example.co'],
-  ];
-  for (const [p, h] of cases) assert.equal(fx.mxMatches(p, h), m.mxMatches(p, h), `${p} vs ${h}`);
+test('the policy is built with the module it is given: its host names, its matcher, its week (no copies)', () => {
+  const calls = { isHostName: [], mxMatches: [] };
+  const spy = {
+    isHostName: (h) => { calls.isHostName.push(h); return m.isHostName(h); },
+    mxMatches: (p, h) => { calls.mxMatches.push(`${p} ${h}`); return m.mxMatches(p, h); },
+    limits: { ...m.limits, max_age_week: 1000 },
+  };
+  const p = fx.suggestedPolicy(report({ policy: { valid: true, mode: 'enforce', mx: ['*.example.com'], max_age: 999 } }), spy);
+  assert.deepEqual(calls.isHostName, ['mx1.example.com', 'mx2.example.org']);
+  assert.ok(calls.mxMatches.includes('*.example.com mx1.example.com'), JSON.stringify(calls.mxMatches));
+  assert.deepEqual(p.mx, ['*.example.com', 'mx2.example.org']);
+  assert.equal(p.max_age, 2000, 'twice the given week, for enforce');
+  assert.ok(p.notes.some((n) => n.startsWith('Raised max_age to 2000')));
+  // The module's own values: a week is m.limits.max_age_week.
+  assert.equal(m.limits.max_age_week, 604800);
+  assert.equal(fx.suggestedPolicy(report(), m).max_age, m.limits.max_age_week);
+  // What the module says is not a host name is left out, whatever it is.
+  const none = fx.suggestedPolicy(report(), { ...spy, isHostName: () => false });
+  assert.equal(none, null);
+  assert.equal('mxMatches' in fx, false, 'fixes.mjs exports no matcher of its own');
+  assert.equal('isHostName' in fx, false, 'nor a host-name grammar');
 });
 
 test('TLS-RPT: a valid record is kept; otherwise a template for the domain', () => {
@@ -109,11 +125,11 @@ test('domainOf: an email address, a URL, mailto:, a trailing dot or a port reduc
 });
 
 test('an MX host that is not a host name is left out of the suggested policy, with a note (review finding)', () => {
-  const p = fx.suggestedPolicy(report({ mx: [{ host: 'mail_1.example.com', preference: 10 }, { host: '192.0.2.25', preference: 20 }, { host: 'mx.example.com', preference: 30 }] }));
+  const p = fx.suggestedPolicy(report({ mx: [{ host: 'mail_1.example.com', preference: 10 }, { host: '192.0.2.25', preference: 20 }, { host: 'mx.example.com', preference: 30 }] }), m);
   assert.deepEqual(p.mx, ['mx.example.com']);
   assert.equal(p.notes.filter((n) => n.startsWith('Left out')).length, 2);
   assert.equal(m.lintPolicy(p.text).valid, true);
-  assert.equal(fx.suggestedPolicy(report({ mx: [{ host: '192.0.2.25', preference: 10 }] })), null);
+  assert.equal(fx.suggestedPolicy(report({ mx: [{ host: '192.0.2.25', preference: 10 }] }), m), null);
 });
 
 test('history that is not what we wrote (local storage holds anything) never throws', () => {

@@ -149,7 +149,7 @@ export async function startBrowser(dist) {
  * start:
  *   - WebAssembly.instantiateStreaming (or instantiate), the call the
  *     Emscripten glue makes: from the call until the instance exists;
- *   - `ready`: app.js has the API (its load() resolved: it writes the module's
+ *   - `ready`: lint-view.js has the API (its load() resolved: it writes the module's
  *     version into #version, then lints what the text box holds);
  *   - `firstLint`: that first lint's result written into #summary.
  * The text box holds a policy before the page's scripts run, as when one

@@ -1,8 +1,11 @@
 // @ts-check
-// The domain check view of the mtasts page: runs checkDomain from the browser and shows the grade, each
-// check with its evidence and findings, and fixes built from the live data.
+// The "Check a domain" view of the mtasts page (#check, the default): runs checkDomain from the browser and
+// shows the grade, each check with its evidence and findings, and fixes built from the live data; and the switch
+// between the two views.
 // Rules: every string from DNS, a policy, a relay or the user reaches the DOM as text (textContent, never
 // markup); the only requests are the page's own files, the chosen resolver, the policy host and the relay.
+import { el } from './dom.mjs';
+import { findingItem, statusBadge } from './findings.mjs';
 import {
   suggestedPolicy, suggestedStsRecord, suggestedTlsRpt, ROLLOUT, historyEntry, staleIdWarning, domainOf,
 } from './fixes.mjs';
@@ -11,7 +14,6 @@ const DEFAULT_RESOLVER = 'https://cloudflare-dns.com/dns-query';
 const PRESETS = [DEFAULT_RESOLVER, 'https://dns.google/dns-query'];
 const STORE = { settings: 'mtasts.settings', history: 'mtasts.history' };
 const HISTORY_MAX = 20;
-const STATUS_TEXT = { pass: 'Pass', warn: 'Warning', fail: 'Fail', info: 'Note', unknown: 'Not verified', pending: 'Checking…' };
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
@@ -22,17 +24,6 @@ function hostOf(url) {
   } catch {
     return url;
   }
-}
-
-/**
- * Element builder: text children only. @param {string} tag @param {string} [cls]
- * @param {...(Node|string|null|undefined|false)} children
- */
-function el(tag, cls, ...children) {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  for (const child of children) if (child !== null && child !== undefined && child !== false) node.append(child);
-  return node;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -128,27 +119,6 @@ function settingsFromForm() {
 // Rendering a report
 
 const resultBox = () => $('check-result');
-
-/**
- * A fix from the code table, for this domain: `<domain>` filled in and
- * `backticked` spans set as code (as text: split, never parsed as markup).
- * @param {string} text @param {string} domain
- */
-function fixText(text, domain) {
-  const filled = domain ? text.replaceAll('<domain>', domain) : text;
-  return filled.split('`').map((part, i) => (i % 2 ? el('code', null, part) : part));
-}
-
-function findingItem(/** @type {any} */ f, /** @type {string} */ domain = '') {
-  const where = f.line ? ` (line ${f.line}, column ${f.column})` : '';
-  const item = el('li', `finding ${f.severity}`,
-    el('p', 'finding-head', el('span', 'sev', f.severity), ' ', el('code', 'code', f.code), where),
-    el('p', 'finding-msg', f.message));
-  if (f.fix) item.append(el('p', 'finding-fix', el('strong', null, 'Fix: '), ...fixText(f.fix, domain)));
-  if (f.rfc) item.append(el('p', 'finding-rfc', f.rfc));
-  if (f.line) item.dataset.line = String(f.line);
-  return item;
-}
 
 function kv(/** @type {Array<[string, Node|string|null|undefined]>} */ rows) {
   const dl = el('dl', 'evidence');
@@ -305,13 +275,13 @@ function renderChecks(/** @type {any} */ report, /** @type {boolean} */ final) {
     details.dataset.status = check.status;
     if (open.has(check.id) || (final && (check.status === 'fail' || (check.status === 'unknown' && check.findings.length)))) details.open = true;
     const summary = el('summary', null,
-      el('span', `status ${check.status}`, STATUS_TEXT[check.status] ?? check.status),
+      statusBadge(check.status),
       el('span', 'check-title', check.title),
       el('span', 'check-summary', check.summary));
     details.append(summary, evidenceFor(check, report));
     if (check.findings.length) {
       const ol = el('ol', 'findings');
-      for (const f of check.findings) ol.append(findingItem(f, report.domain));
+      for (const f of check.findings) ol.append(findingItem(f, { domain: report.domain }));
       details.append(ol);
     }
     list.append(el('li', null, details));
@@ -319,7 +289,7 @@ function renderChecks(/** @type {any} */ report, /** @type {boolean} */ final) {
   const domainFindings = report.findings.filter((/** @type {any} */ f) => f.check === null);
   if (domainFindings.length) {
     const ol = el('ol', 'findings');
-    for (const f of domainFindings) ol.append(findingItem(f, report.domain));
+    for (const f of domainFindings) ol.append(findingItem(f, { domain: report.domain }));
     list.prepend(el('li', 'domain-findings', ol));
   }
 }
@@ -346,8 +316,8 @@ function renderFixes(/** @type {any} */ report) {
   const policyUnread = !report.policy && fetchCheck && fetchCheck.status === 'unknown';
   const good = report.grade === 'A' || report.grade === 'A+';
   $('fixes-heading').textContent = good ? 'Your records, for reference (nothing to fix)' : 'Fixes, from your live data';
-  let policy = policyUnread ? null : suggestedPolicy(report);
-  if (policy && mtasts && !mtasts.lintPolicy(policy.text).valid) policy = null; // never offer a policy senders would reject
+  let policy = policyUnread || !mtasts ? null : suggestedPolicy(report, mtasts);
+  if (policy && !mtasts.lintPolicy(policy.text).valid) policy = null; // never offer a policy senders would reject
   if (policy) {
     const notes = el('ul', 'notes');
     for (const n of policy.notes) notes.append(el('li', null, n));

@@ -1,27 +1,14 @@
 // @ts-check
-// The mtasts page: lint a policy file, an _mta-sts TXT record or a TLS-RPT TXT record as the user types.
+// The "Check pasted text" view of the mtasts page (#lint): lints a policy file, an _mta-sts TXT record or a
+// TLS-RPT TXT record as the user types.
 // Rules of this file: no network (the module and its wasm are the page's own files); everything the user
 // pastes, and everything the linter says about it, reaches the DOM as text (textContent, never markup).
 
-/** @typedef {{code: string, severity: 'error'|'warning'|'info', message: string, line?: number, column?: number, rfc?: string, fix?: string}} Finding */
+import { el } from './dom.mjs';
+import { SEVERITIES, findingItem } from './findings.mjs';
+import { KINDS, classify, lintText, offsetOf, verdictOf } from './kinds.mjs';
 
-const KINDS = {
-  policy: {
-    name: 'policy file',
-    lint: 'lintPolicy',
-    invalid: 'a conforming sender ignores it and treats the domain as having no MTA-STS policy.',
-  },
-  sts: {
-    name: '_mta-sts TXT record',
-    lint: 'lintStsRecord',
-    invalid: 'a conforming sender treats the domain as having no MTA-STS policy.',
-  },
-  tlsrpt: {
-    name: 'TLS-RPT TXT record',
-    lint: 'lintTlsRptRecord',
-    invalid: 'a conforming sender assumes the domain does not want TLS reports.',
-  },
-};
+/** @typedef {import('./findings.mjs').Finding} Finding */
 
 const MODES = {
   enforce: 'Senders deliver only over TLS with a valid certificate to an MX host matching a pattern below; otherwise they do not deliver.',
@@ -36,93 +23,7 @@ const EXAMPLES = {
   tlsrpt: 'v=TLSRPTv1; rua=mailto:tlsrpt@example.com!10m',
 };
 
-const SEVERITIES = ['error', 'warning', 'info'];
 const DELIM = /[\s;,]/; // ends the token a finding points at
-
-/** Which linter the text is for: a TXT record starts with its version tag (quotes and case forgiven). */
-export function detectKind(text) {
-  const head = text.replace(/^[\s"']+/, '');
-  if (/^v\s*=\s*STSv1/i.test(head)) return 'sts';
-  if (/^v\s*=\s*TLSRPTv1/i.test(head)) return 'tlsrpt';
-  return 'policy';
-}
-
-// `dig` / zone-file prefix before the quoted strings: [owner] [ttl] [IN] [ttl] TXT, or nslookup's `text =`.
-const RR_PREFIX = /^\s*(?:[^\s"]+\s+)?(?:\d+\s+)?(?:IN\s+)?(?:\d+\s+)?(?:TXT\s+|text\s*=\s*)(?=")/i;
-
-/**
- * Reads a TXT record written as one or more quoted DNS strings (as dig prints it) and joins them without
- * spaces (RFC 8461 §3.1, RFC 8460 §3). Returns null when the text is not in that form.
- * parts are the character-strings; text is their concatenation.
- * map[i] is the offset in `raw` of UTF-16 unit i of the joined text; `end` is where the content ends.
- * @param {string} raw
- */
-export function unwrapTxt(raw) {
-  const prefix = RR_PREFIX.exec(raw);
-  let i = prefix ? prefix[0].length : raw.length - raw.trimStart().length;
-  if (raw[i] !== '"') return null;
-  let text = '';
-  /** @type {number[]} */
-  const map = [];
-  /** @type {string[]} */
-  const parts = [];
-  let end = i;
-  while (i < raw.length) {
-    if (raw[i] !== '"') return null;
-    i++;
-    const from = text.length;
-    for (;;) {
-      if (i >= raw.length) return null;
-      const c = raw[i];
-      if (c === '"') break;
-      map.push(i);
-      if (c !== '\\') {
-        text += c;
-        i++;
-      } else if (/^\d{3}$/.test(raw.slice(i + 1, i + 4))) {
-        text += String.fromCharCode(Number(raw.slice(i + 1, i + 4)));
-        i += 4;
-      } else if (i + 1 < raw.length) {
-        text += raw[i + 1];
-        i += 2;
-      } else {
-        return null;
-      }
-    }
-    parts.push(text.slice(from));
-    end = i;
-    i++;
-    while (i < raw.length && /\s/.test(raw[i])) i++;
-  }
-  return { text, parts, map, end };
-}
-
-/**
- * UTF-16 offset of a 1-based line and 1-based code-point column; clamped to the end of the line.
- * @param {string} text @param {number} line @param {number} column
- */
-export function offsetOf(text, line, column) {
-  let start = 0;
-  for (let l = 1; l < line; l++) {
-    const nl = text.indexOf('\n', start);
-    if (nl < 0) return text.length;
-    start = nl + 1;
-  }
-  const nl = text.indexOf('\n', start);
-  const end = nl < 0 ? text.length : nl;
-  let off = start;
-  for (let c = 1; c < column && off < end; c++) off += (text.codePointAt(off) ?? 0) > 0xffff ? 2 : 1;
-  return off;
-}
-
-/** 1-based line and code-point column of a UTF-16 offset. @param {string} text @param {number} offset */
-export function positionOf(text, offset) {
-  const before = text.slice(0, offset);
-  const lineStart = before.lastIndexOf('\n') + 1;
-  let line = 1;
-  for (let i = before.indexOf('\n'); i >= 0; i = before.indexOf('\n', i + 1)) line++;
-  return { line, column: [...before.slice(lineStart)].length + 1 };
-}
 
 /** "604800 s = 7 days". @param {number} s */
 export function describeSeconds(s) {
@@ -156,17 +57,6 @@ let timer = 0;
 /** The raw bytes of an opened file, linted as they are until the text is edited. @type {Uint8Array | null} */
 let fileBytes = null;
 
-/**
- * Element builder: text children only. @param {string} tag @param {string} [cls]
- * @param {...(Node|string|null|undefined|false)} children
- */
-function el(tag, cls, ...children) {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
 /** @param {unknown} v */
 const str = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -186,10 +76,8 @@ function clear() {
 function run() {
   clearTimeout(timer);
   const raw = input.value;
-  const unwrapped = unwrapTxt(raw);
-  const detected = detectKind(unwrapped ? unwrapped.text : raw);
   const chosen = kindSelect.value;
-  const kind = /** @type {keyof typeof KINDS} */ (chosen in KINDS ? chosen : detected);
+  const { kind, detected } = classify(raw, chosen);
   detectedOut.textContent = `Detected: ${KINDS[detected].name}${kind === detected ? '' : ` (checking as ${KINDS[kind].name})`}`;
   if (!checker) return;
   document.body.dataset.kind = kind;
@@ -199,52 +87,28 @@ function run() {
     return;
   }
 
-  /** @type {string | string[] | Uint8Array} */
-  let arg = raw;
-  /** @type {(f: Finding) => Finding} */
-  let place = (f) => f;
-  if (kind === 'policy' && fileBytes) {
-    arg = fileBytes; // byte for byte: CRLF, a lone CR, a BOM and invalid UTF-8 are seen as served
-  } else if (kind !== 'policy' && unwrapped) {
-    // The linter joins the character-strings; places in the joined text are mapped back to the text as pasted.
-    arg = unwrapped.parts;
-    place = (f) => {
-      if (!f.line) return f;
-      const at = offsetOf(unwrapped.text, f.line, f.column ?? 1);
-      return { ...f, ...positionOf(raw, at < unwrapped.map.length ? unwrapped.map[at] : unwrapped.end) };
-    };
-  } else if (kind !== 'policy') {
-    arg = raw.replace(/\r?\n$/, ''); // a newline left over from copying is not part of the record
-  }
-
-  let result;
+  let linted;
   try {
-    result = checker[KINDS[kind].lint](arg);
+    linted = lintText(checker, raw, { kind, bytes: fileBytes });
   } catch (err) {
     clear();
     setSummary(`Internal error in the checker: ${err instanceof Error ? err.message : String(err)}`, 'fatal');
     return;
   }
+  const { result } = linted;
 
   /** @type {Finding[]} */
-  const findings = (result.findings ?? []).map(place);
+  const findings = [...linted.findings];
   findings.sort((a, b) => (a.line ?? 1e9) - (b.line ?? 1e9) || (a.column ?? 0) - (b.column ?? 0)
     || SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
   const count = (/** @type {string} */ s) => findings.filter((f) => f.severity === s).length;
   const plural = (/** @type {number} */ n, /** @type {string} */ w) => `${n} ${w}${n === 1 || w === 'info' ? '' : 's'}`;
   const counts = `${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('info'), 'info')}.`;
-  const name = KINDS[kind].name;
-  setSummary(result.valid
-    ? `Valid ${name}: a conforming sender accepts it. ${counts}`
-    : `Invalid ${name}: ${KINDS[kind].invalid} ${counts}`, result.valid ? 'valid' : 'invalid');
+  setSummary(`${verdictOf(kind, Boolean(result.valid))} ${counts}`, result.valid ? 'valid' : 'invalid');
   summary.dataset.valid = String(Boolean(result.valid));
 
-  note.hidden = !(kind !== 'policy' && unwrapped);
-  if (unwrapped) {
-    const n = unwrapped.parts.length;
-    note.textContent = `Read as zone-file text: ${n === 1 ? 'the quotes were removed' : `${n} quoted strings were joined without spaces`}. `
-      + "If the quotes are in the value field of your DNS provider's form, remove them there: they would become part of the record.";
-  }
+  note.hidden = linted.note === '';
+  note.textContent = linted.note;
   renderMeaning(kind, result);
   renderFindings(findings);
   renderLines(raw, findings);
@@ -283,34 +147,12 @@ function renderMeaning(kind, result) {
   meaning.hidden = !meaning.firstChild;
 }
 
-/** Text with `backticked` parts as <code> elements (text nodes only). @param {string} text */
-function withCode(text) {
-  return String(text).split('`').map((part, i) => (i % 2 ? el('code', '', part) : part));
-}
-
 /** @param {Record<string, string> | undefined} ext name → value */
 const extensionList = (ext) => Object.entries(ext ?? {}).map(([k, v]) => `${k}=${v}`);
 
 /** @param {Finding[]} findings */
 function renderFindings(findings) {
-  findingsList.replaceChildren(...findings.map((f) => {
-    const sev = SEVERITIES.includes(f.severity) ? f.severity : 'info';
-    const where = f.line ? `${f.line}:${f.column ?? 1}` : '(whole text)';
-    const head = [el('span', `badge ${sev}`, sev), ' ', el('code', 'code', f.code), ' ', el('span', 'loc', where)];
-    const item = el('li', `finding ${sev}`,
-      f.line ? el('button', 'goto', ...head) : el('div', 'goto', ...head),
-      el('p', 'message', f.message),
-      f.fix && el('p', 'fix', el('strong', '', 'Fix: '), ...withCode(f.fix)),
-      f.rfc && el('p', 'rfc', `See ${f.rfc}`));
-    if (f.line) {
-      const button = /** @type {HTMLButtonElement} */ (item.firstChild);
-      button.type = 'button';
-      button.title = `Go to line ${f.line}, column ${f.column ?? 1}`;
-      item.dataset.line = String(f.line);
-      item.dataset.column = String(f.column ?? 1);
-    }
-    return item;
-  }));
+  findingsList.replaceChildren(...findings.map((f) => findingItem(f, { goto: true, unplaced: '(whole text)' })));
 }
 
 // Characters a mail admin must see: shown as symbols in the line view (the text itself is untouched).
