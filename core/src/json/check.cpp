@@ -1,169 +1,24 @@
 /**
- * @file json.cpp
- * @brief The JSON mapping of everything that crosses a boundary (json.h),
- *        declared once, with nlohmann/json: the linters' reports, and the
- *        domain check's requests, observations, state and report.
- *
- * Writing: nlohmann::ordered_json, so members keep the order this file
- * gives them, dumped compact with invalid UTF-8 replaced by U+FFFD.
+ * @file check.cpp
+ * @brief The JSON mapping (json.h), part two: the domain check's requests,
+ *        observations, state and report (check.h's structs, member by member).
  *
  * Reading: input is untrusted (the host's JSON), and the core throws
  * nothing, so only nlohmann's non-throwing calls are used: parse with
  * allow_exceptions = false, and every member's type is checked before it is
  * read. A member that is absent or null takes its default; one of the wrong
  * type makes the whole state an error that names it.
- *
- * This is the only file of the core that includes nlohmann/json.hpp (it
- * costs seconds to compile): the headers declare plain functions.
  */
-#include "mtasts/json.h"
-
-#include <nlohmann/json.hpp>
-
-#include <cmath>
 #include <limits>
-#include <vector>
 
 #include "mtasts/base64.h"
-#include "mtasts/limits.h"
+#include "mtasts/json.h"
+#include "common.h"
 
-namespace mtasts {
+namespace mtasts::check {
 namespace {
 
-using json = nlohmann::ordered_json;
-
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-/** Appends a member to an object known not to hold `key` yet (no search: objects of thousands of extensions stay linear). */
-void put(json& obj, std::string key, json value) {
-  if (!obj.is_object()) obj = json::object();
-  auto& members = static_cast<std::vector<std::pair<const std::string, json>>&>(obj.get_ref<json::object_t&>());
-  members.emplace_back(std::move(key), std::move(value));
-}
-
-template <class T>
-json optional_value(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-
-json strings(const std::vector<std::string>& v) {
-  json a = json::array();
-  a.get_ref<json::array_t&>().reserve(v.size());
-  for (const auto& s : v) a.push_back(s);
-  return a;
-}
-
-/** The members of a finding (schema 1); with `check`, also the check it belongs to (null for none). */
-json finding_json(const finding& f, const std::string* check = nullptr, bool with_check = false) {
-  json j = json::object();
-  put(j, "code", std::string(code_name(f.code)));
-  put(j, "severity", std::string(severity_name(code_severity(f.code))));
-  put(j, "message", f.message);
-  if (f.line != 0) {
-    put(j, "line", f.line);
-    put(j, "column", f.column);
-  }
-  if (!code_rfc(f.code).empty()) put(j, "rfc", std::string(code_rfc(f.code)));
-  put(j, "fix", std::string(code_fix(f.code)));
-  if (with_check) put(j, "check", check ? json(*check) : json(nullptr));
-  return j;
-}
-
-json findings_json(const std::vector<finding>& findings) {
-  json a = json::array();
-  a.get_ref<json::array_t&>().reserve(findings.size());
-  for (const auto& f : findings) a.push_back(finding_json(f));
-  return a;
-}
-
-json extensions_json(const extension_list& ext) {
-  // Already de-duplicated (the first occurrence wins), in order.
-  json o = json::object();
-  for (const auto& [k, v] : ext) put(o, k, v);
-  return o;
-}
-
-json lint_envelope(std::string_view kind, bool valid, const std::vector<finding>& findings) {
-  json j = json::object();
-  put(j, "schema", report_schema);
-  put(j, "kind", std::string(kind));
-  put(j, "valid", valid);
-  put(j, "findings", findings_json(findings));
-  return j;
-}
-
-/** A finite double, or 0 (JSON has no NaN or infinity). */
-double finite(double d) { return std::isfinite(d) ? d : 0.0; }
-
-}  // namespace
-
-std::string to_json(const policy_result& r) {
-  json j = lint_envelope("policy", r.valid, r.findings);
-  if (r.policy) {
-    json p = json::object();
-    put(p, "version", r.policy->version);
-    put(p, "mode", std::string(mode_name(r.policy->mode)));
-    put(p, "mx", strings(r.policy->mx));
-    put(p, "max_age", r.policy->max_age);
-    put(p, "extensions", extensions_json(r.policy->extensions));
-    put(j, "policy", std::move(p));
-  } else {
-    put(j, "policy", nullptr);
-  }
-  return dump(j);
-}
-
-std::string to_json(const sts_result& r) {
-  json j = lint_envelope("sts", r.valid, r.findings);
-  if (r.record) {
-    json rec = json::object();
-    put(rec, "id", r.record->id);
-    put(rec, "extensions", extensions_json(r.record->extensions));
-    put(j, "record", std::move(rec));
-  } else {
-    put(j, "record", nullptr);
-  }
-  return dump(j);
-}
-
-std::string to_json(const tlsrpt_result& r) {
-  json j = lint_envelope("tlsrpt", r.valid, r.findings);
-  if (r.record) {
-    json rec = json::object();
-    put(rec, "rua", strings(r.record->rua));
-    put(rec, "extensions", extensions_json(r.record->extensions));
-    put(j, "record", std::move(rec));
-  } else {
-    put(j, "record", nullptr);
-  }
-  return dump(j);
-}
-
-std::string limits_json() {
-  json j = json::object();
-  put(j, "policy_max_bytes", limits::policy_max_bytes);
-  put(j, "policy_large_bytes", limits::policy_large_bytes);
-  put(j, "max_age_max", limits::max_age_max);
-  put(j, "max_age_week", limits::max_age_week);
-  put(j, "max_age_day", limits::max_age_day);
-  put(j, "max_age_withdraw", limits::max_age_withdraw);
-  put(j, "mx_hosts", limits::mx_hosts);
-  put(j, "tlsa_cap", limits::tlsa_cap);
-  put(j, "cname_hops", limits::cname_hops);
-  put(j, "cname_chain_in_answer", limits::cname_chain_in_answer);
-  put(j, "dns_message_max", limits::dns_message_max);
-  put(j, "pointer_hops", limits::pointer_hops);
-  put(j, "domain_max_length", limits::domain_max_length);
-  put(j, "dns_timeout_ms", limits::dns_timeout_ms);
-  put(j, "policy_timeout_ms", limits::policy_timeout_ms);
-  put(j, "total_timeout_ms", limits::total_timeout_ms);
-  put(j, "findings_per_code", limits::findings_per_code);
-  put(j, "findings_total", limits::findings_total);
-  return dump(j);
-}
-
-namespace check {
-namespace {
+using namespace json_detail;
 
 // ---- names of the enumerations ---------------------------------------------
 
@@ -284,7 +139,7 @@ class reader {
 // ---- requests ------------------------------------------------------------------
 
 json request_json(const request& r) {
-  json j = json::object();
+  json j = object(5);
   put(j, "id", r.id);
   if (r.kind == request_kind::dns) {
     put(j, "kind", "dns");
@@ -301,7 +156,7 @@ json request_json(const request& r) {
 // ---- observations ----------------------------------------------------------------
 
 json observation_json(const observation& o) {
-  json j = json::object();
+  json j = object(11);
   put(j, "id", o.id);
   put(j, "kind", std::string(kind_name(o.kind)));
   put(j, "status", o.status);
@@ -374,7 +229,7 @@ void read_options(reader& in, options& o) {
 // ---- the report --------------------------------------------------------------------------
 
 json report_json(const report& r) {
-  json j = json::object();
+  json j = object(21);
   put(j, "schema", report_schema);
   put(j, "kind", "domain");
   put(j, "input", r.input);
@@ -393,7 +248,7 @@ json report_json(const report& r) {
   json all = json::array();
   for (const auto& f : r.domain_findings) all.push_back(finding_json(f, nullptr, true));
   for (const auto& c : r.checks) {
-    json cj = json::object();
+    json cj = object(5);
     put(cj, "id", c.id);
     put(cj, "title", c.title);
     put(cj, "status", std::string(status_name(c.status)));
@@ -414,7 +269,7 @@ json report_json(const report& r) {
   json mx = json::array();
   json tlsa = json::array();
   for (const auto& h : r.mx) {
-    json hj = json::object();
+    json hj = object(5);
     put(hj, "host", h.host);
     put(hj, "preference", h.preference);
     put(hj, "covered", optional_value(h.covered));
@@ -573,5 +428,4 @@ std::string step_json(std::string_view state_json) {
   return step_output_json(c);
 }
 
-}  // namespace check
-}  // namespace mtasts
+}  // namespace mtasts::check
