@@ -220,14 +220,14 @@ TEST_SUITE("codes") {
         {code::policy_mode_none, severity::info},
         {code::policy_mode_none_long_max_age, severity::warning},
         {code::policy_version_not_first, severity::info},
-        {code::sts_delimiter_space_before, severity::warning},
-        {code::sts_id_duplicate, severity::warning},
+        {code::sts_delimiter_space_before, severity::error},
+        {code::sts_id_duplicate, severity::error},
         {code::sts_extension_unknown, severity::info},
         {code::sts_quoted, severity::error},
         {code::sts_field_whitespace, severity::error},
         {code::txt_strings_joined, severity::info},
         {code::txt_string_too_long, severity::warning},
-        {code::tlsrpt_rua_scheme, severity::warning},
+        {code::tlsrpt_rua_scheme, severity::error},
         {code::tlsrpt_rua_none_usable, severity::error},
         {code::tlsrpt_rua_unencoded, severity::error},
         {code::tlsrpt_rua_size_suffix, severity::error},
@@ -236,10 +236,30 @@ TEST_SUITE("codes") {
         {code::tlsrpt_rua_multiple, severity::info},
         {code::tlsrpt_rua_duplicate, severity::warning},
         {code::lint_truncated, severity::info},
+        // Where real senders decide (docs/SENDERS.md): at least one widely deployed sender rejects these.
+        {code::sts_trailing_whitespace, severity::error},
+        {code::tlsrpt_trailing_whitespace, severity::error},
+        {code::tlsrpt_delimiter_space_before, severity::error},
+        {code::tlsrpt_rua_whitespace, severity::error},
+        {code::tlsrpt_rua_not_first, severity::error},
     };
     for (const auto& e : rows) {
       CAPTURE(mtasts::code_name(e.c));
       CHECK(mtasts::code_severity(e.c) == e.s);
+    }
+  }
+
+  TEST_CASE("an observed error fails its check: its grade effect agrees with its severity") {
+    // An error that only said so would leave the grade as if the artefact were fine.
+    for (const auto& r : kRows) {
+      CAPTURE(r.name);
+      if (mtasts::code_observation(r.id) != mtasts::observation_state::observed) continue;
+      const auto e = mtasts::code_effect(r.id);
+      if (r.sev == mtasts::severity::error)
+        CHECK((e == mtasts::grade_effect::fails_check || e == mtasts::grade_effect::domain_missing ||
+               e == mtasts::grade_effect::no_grade));
+      else
+        CHECK(e != mtasts::grade_effect::fails_check);
     }
   }
 
