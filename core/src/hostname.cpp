@@ -271,10 +271,15 @@ bool check_mx_value(std::string_view value, std::vector<mx_diagnosis>& out) {
     trailing_dot = true;
   }
   if (!check_domain(value, domain, base, out)) return false;
-  if (trailing_dot)
+  if (trailing_dot) {
+    // D9 of docs/SENDERS.md.
     add(out, code::policy_mx_trailing_dot, value.size() - 1,
         "mx value " + quote(value) +
-            " ends with a dot, which the grammar does not allow; most senders strip it before matching, strict ones reject the policy");
+            " ends with a dot, which the grammar does not allow: mox rejects the policy, Stalwart, mailauth and "
+            "KumoMTA keep the dot and never match an MX host with it (so enforce mode fails delivery), "
+            "go-mtasts (maddy) and chasquid strip it");
+    return false;
+  }
   if (address_shaped(domain, base == 2))
     add(out, code::policy_mx_ip_literal, 0,
         "mx value " + quote(value) + (base == 2 ? " covers names shaped like IPv4 addresses" : " is an IPv4 address") +

@@ -79,8 +79,8 @@ struct mx_diagnosis {
 /**
  * Checks one mx value (already stripped of surrounding whitespace) and appends
  * what it finds to `out`: at most one error (then it returns false: the value
- * does not match `["*."] Domain`) and any warnings (a trailing dot, which the
- * grammar forbids but senders strip; an address-shaped name).
+ * does not match `["*."] Domain`; a trailing dot is such an error, D9 of
+ * docs/SENDERS.md) and any warnings (an address-shaped name).
  */
 bool check_mx_value(std::string_view value, std::vector<mx_diagnosis>& out);
 

@@ -195,10 +195,10 @@ TEST_SUITE("codes") {
     const expect rows[] = {
         {code::policy_key_typo, severity::warning},
         {code::policy_extension_unknown, severity::info},
-        {code::policy_field_duplicate, severity::warning},
-        {code::policy_field_repeated, severity::info},
+        {code::policy_field_duplicate, severity::error},
+        {code::policy_field_repeated, severity::error},
         {code::policy_mx_ip_literal, severity::warning},
-        {code::policy_mx_trailing_dot, severity::warning},
+        {code::policy_mx_trailing_dot, severity::error},
         {code::policy_mx_wildcard, severity::info},
         {code::policy_mx_wildcard_public_suffix, severity::warning},
         {code::policy_mx_duplicate, severity::info},
@@ -208,11 +208,11 @@ TEST_SUITE("codes") {
         {code::policy_line_control, severity::error},
         {code::policy_utf8_invalid, severity::error},
         {code::policy_line_no_colon, severity::error},
-        {code::policy_bom, severity::warning},
-        {code::policy_line_blank, severity::warning},
-        {code::policy_line_trailing_blank, severity::warning},
-        {code::policy_line_leading_whitespace, severity::warning},
-        {code::policy_key_whitespace, severity::warning},
+        {code::policy_bom, severity::error},
+        {code::policy_line_blank, severity::error},
+        {code::policy_line_trailing_blank, severity::error},
+        {code::policy_line_leading_whitespace, severity::error},
+        {code::policy_key_whitespace, severity::error},
         {code::policy_max_age_under_day, severity::warning},
         {code::policy_max_age_under_week, severity::info},
         {code::policy_max_age_leading_zero, severity::info},
@@ -237,11 +237,15 @@ TEST_SUITE("codes") {
         {code::tlsrpt_rua_duplicate, severity::warning},
         {code::lint_truncated, severity::info},
         // Where real senders decide (docs/SENDERS.md): at least one widely deployed sender rejects these.
+        {code::policy_extension_value_invalid, severity::error},
         {code::sts_trailing_whitespace, severity::error},
         {code::tlsrpt_trailing_whitespace, severity::error},
         {code::tlsrpt_delimiter_space_before, severity::error},
         {code::tlsrpt_rua_whitespace, severity::error},
         {code::tlsrpt_rua_not_first, severity::error},
+        {code::policy_not_text, severity::error},
+        {code::policy_value_colon, severity::error},
+        {code::policy_mode_none_without_mx, severity::error},
     };
     for (const auto& e : rows) {
       CAPTURE(mtasts::code_name(e.c));
@@ -267,7 +271,7 @@ TEST_SUITE("codes") {
     CHECK(mtasts::no_errors({}));
     std::vector<mtasts::finding> f;
     f.push_back({mtasts::code::policy_mode_testing, "m", 2, 7});
-    f.push_back({mtasts::code::policy_bom, "m", 1, 1});
+    f.push_back({mtasts::code::policy_mx_ip_literal, "m", 3, 5});
     CHECK(mtasts::no_errors(f));
     f.push_back({mtasts::code::policy_mode_invalid, "m", 2, 7});
     CHECK_FALSE(mtasts::no_errors(f));
