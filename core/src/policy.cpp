@@ -705,10 +705,24 @@ class policy_linter {
       }
       policy_.mx.emplace_back(e.value);
       if (e.value.size() > 2 && e.value[0] == '*') {
+        // Q2 of docs/SENDERS.md: a provider's own rotating suffix, or a pattern that only looks like one.
+        const provider_pattern* documented = documented_provider(e.value);
+        const provider_lookalike* lookalike = documented ? nullptr : provider_lookalike_of(e.value);
         if (wildcard_over_public_suffix(e.value))
           sink_.add(code::policy_mx_wildcard_public_suffix,
                     "mx " + quote(e.value) + " covers every host one label under a public suffix, so any such host "
                     "with a valid certificate is an acceptable MX; the policy protects almost nothing",
+                    e.line, e.column);
+        else if (documented)
+          sink_.add(code::policy_mx_wildcard_provider,
+                    "mx " + quote(e.value) + ": " + std::string(documented->provider) + " " +
+                        std::string(documented->evidence),
+                    e.line, e.column);
+        else if (lookalike)
+          sink_.add(code::policy_mx_wildcard_provider_mismatch,
+                    "mx " + quote(e.value) + " looks meant for " + std::string(lookalike->provider) + ", but " +
+                        std::string(lookalike->hosts) + ", and '*' matches exactly one label (RFC 8461 §4.1); write " +
+                        std::string(lookalike->instead),
                     e.line, e.column);
         else
           sink_.add(code::policy_mx_wildcard,

@@ -246,6 +246,8 @@ TEST_SUITE("codes") {
         {code::policy_not_text, severity::error},
         {code::policy_value_colon, severity::error},
         {code::policy_mode_none_without_mx, severity::error},
+        {code::policy_mx_wildcard_provider, severity::info},
+        {code::policy_mx_wildcard_provider_mismatch, severity::warning},
     };
     for (const auto& e : rows) {
       CAPTURE(mtasts::code_name(e.c));

@@ -431,7 +431,34 @@ const std::vector<parser_case>& policy_cases() {
       // ---- mx syntax (["*."] Domain, RFC 5321) ---------------------------------
       row("wildcard mx", with_mx("*.example.com"))
           .ok().codes_are({"policy.mx.wildcard"}).with_mx({"*.example.com"}),
-      row("wildcard over a provider suffix", with_mx("*.mail.protection.outlook.com"))
+      // Q2 of docs/SENDERS.md: a provider's own rotating suffix is not advised against.
+      row("Microsoft 365's documented wildcard", with_mx("*.mail.protection.outlook.com"))
+          .ok().codes_are({"policy.mx.wildcard_provider"}).at("policy.mx.wildcard_provider", 3, 5)
+          .with_mx({"*.mail.protection.outlook.com"}),
+      row("Microsoft 365's documented wildcard in upper case", with_mx("*.MAIL.Protection.Outlook.com"))
+          .ok().codes_are({"policy.mx.wildcard_provider"}),
+      row("Cloudflare's documented wildcard", with_mx("*.mx.cloudflare.net"))
+          .ok().codes_are({"policy.mx.wildcard_provider"}),
+      row("Gmail's own wildcard", with_mx("*.gmail-smtp-in.l.google.com"))
+          .ok().codes_are({"policy.mx.wildcard_provider"}),
+      row("a wildcard one label under a provider's suffix is an ordinary wildcard",
+          with_mx("*.eu.mail.protection.outlook.com"))
+          .ok().codes_are({"policy.mx.wildcard"}),
+      row("*.mx.microsoft misses Microsoft's <tenant>.<x>-v1.mx.microsoft hosts", with_mx("*.mx.microsoft"))
+          .ok().codes_are({"policy.mx.wildcard_provider_mismatch"})
+          .at("policy.mx.wildcard_provider_mismatch", 3, 5),
+      row("*.protection.outlook.com misses <tenant>.mail.protection.outlook.com",
+          with_mx("*.protection.outlook.com"))
+          .ok().codes_are({"policy.mx.wildcard_provider_mismatch"}),
+      row("*.outlook.com misses <tenant>.mail.protection.outlook.com", with_mx("*.outlook.com"))
+          .ok().codes_are({"policy.mx.wildcard_provider_mismatch"}),
+      row("*.google.com misses aspmx.l.google.com", with_mx("*.google.com"))
+          .ok().codes_are({"policy.mx.wildcard_provider_mismatch"}),
+      row("*.amazonaws.com misses inbound-smtp.<region>.amazonaws.com", with_mx("*.amazonaws.com"))
+          .ok().codes_are({"policy.mx.wildcard_provider_mismatch"}),
+      row("*.mailgun.org misses the EU region's hosts", with_mx("*.mailgun.org"))
+          .ok().codes_are({"policy.mx.wildcard_provider_mismatch"}),
+      row("a tenant-region pattern under mx.microsoft is an ordinary wildcard", with_mx("*.o-v1.mx.microsoft"))
           .ok().codes_are({"policy.mx.wildcard"}),
       row("wildcard over a registrable domain under a two-label suffix",
           with_mx("*.example.co.uk"))
@@ -483,6 +510,8 @@ const std::vector<parser_case>& policy_cases() {
       row("trailing dot", with_mx("mail.example.com."))
           .bad().codes_are({"policy.mx.trailing_dot"}).at("policy.mx.trailing_dot", 3, 21),
       row("wildcard with a trailing dot", with_mx("*.example.com."))
+          .bad().codes_are({"policy.mx.trailing_dot"}),
+      row("provider wildcard with a trailing dot", with_mx("*.mail.protection.outlook.com."))
           .bad().codes_are({"policy.mx.trailing_dot"}),
       row("U-label instead of an A-label", with_mx("m\xc3\xbcller.example.com"))
           .bad().codes_are({"policy.mx.u_label"}),
