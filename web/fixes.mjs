@@ -106,7 +106,7 @@ export const ROLLOUT = Object.freeze([
   'Then publish the _mta-sts TXT record with a new id: senders fetch the policy only when the id changes.',
   'Read the TLS-RPT reports for a couple of weeks; fix every MX host that fails.',
   'Switch to enforce: change the policy file first, then the TXT id. Never change the id before the new policy is served.',
-  'To withdraw: serve mode: none with a new id, keep it served for at least the old max_age, then remove the records.',
+  'To withdraw: serve mode: none (keep the mx lines: some senders reject a policy without one) with a new id, keep it served for at least the old max_age, then remove the records.',
 ]);
 
 /**

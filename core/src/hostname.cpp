@@ -116,21 +116,59 @@ bool wildcard_over_public_suffix(std::string_view p) noexcept {
   return false;
 }
 
-std::string_view documented_provider(std::string_view p) noexcept {
-  if (p.size() < 3 || p[0] != '*' || p[1] != '.') return {};
-  // Suffixes under which a provider rotates its customers' MX hosts, and
-  // which its documentation gives as the policy's mx pattern; see
-  // docs/FINDINGS.md (policy.mx.wildcard_provider) for the sources.
-  struct provider {
-    std::string_view suffix, name;
-  };
-  static constexpr provider providers[] = {
-      {"mail.protection.outlook.com", "Microsoft 365 (Exchange Online)"},
-  };
+// Q2 of docs/SENDERS.md (the research on provider MX patterns) is the source of both tables.
+namespace {
+
+constexpr provider_pattern providers[] = {
+    {"mail.protection.outlook.com", "Microsoft 365 (Exchange Online)",
+     "documents this pattern for its customers' rotating MX hosts (<tenant>.mail.protection.outlook.com)"},
+    {"mx.cloudflare.net", "Cloudflare Email Routing",
+     "documents this pattern for its customers' rotating MX hosts (route1.mx.cloudflare.net, ...)"},
+    {"gmail-smtp-in.l.google.com", "Google",
+     "publishes this pattern in gmail.com's own policy, for its rotating MX hosts (alt1.gmail-smtp-in.l.google.com, "
+     "...)"},
+};
+
+constexpr provider_lookalike lookalikes[] = {
+    {"mx.microsoft", "Microsoft 365 (its DNSSEC-signed MX hosts)",
+     "its MX hosts are named <domain-with-dashes>.<x>-v1.mx.microsoft (contoso-com.o-v1.mx.microsoft), two labels under "
+     "mx.microsoft",
+     "the exact host of your MX record, or *.<x>-v1.mx.microsoft with its <x>-v1 label"},
+    {"protection.outlook.com", "Microsoft 365 (Exchange Online)",
+     "its MX hosts are named <tenant>.mail.protection.outlook.com, two labels under protection.outlook.com",
+     "*.mail.protection.outlook.com, the pattern Microsoft documents"},
+    {"outlook.com", "Microsoft 365 (Exchange Online)",
+     "its MX hosts are named <tenant>.mail.protection.outlook.com, three labels under outlook.com",
+     "*.mail.protection.outlook.com, the pattern Microsoft documents"},
+    {"google.com", "Google Workspace",
+     "the pattern covers smtp.google.com only, not aspmx.l.google.com or alt1.aspmx.l.google.com to "
+     "alt4.aspmx.l.google.com, two and three labels under google.com",
+     "an mx line for aspmx.l.google.com and one for *.aspmx.l.google.com (or each host exactly)"},
+    {"amazonaws.com", "Amazon SES (inbound)",
+     "its MX hosts are named inbound-smtp.<region>.amazonaws.com, two labels under amazonaws.com",
+     "the exact host of your MX record, such as inbound-smtp.eu-west-1.amazonaws.com"},
+    {"mailgun.org", "Mailgun",
+     "the pattern covers mxa.mailgun.org and mxb.mailgun.org (the US region) only, not the EU region's mxa.eu.mailgun.org "
+     "and mxb.eu.mailgun.org, two labels under mailgun.org",
+     "*.eu.mailgun.org (or the exact hosts) for an EU account"},
+};
+
+}  // namespace
+
+const provider_pattern* documented_provider(std::string_view p) noexcept {
+  if (p.size() < 3 || p[0] != '*' || p[1] != '.') return nullptr;
   const std::string suffix = lower_suffix(p);
   for (const auto& pr : providers)
-    if (suffix == pr.suffix) return pr.name;
-  return {};
+    if (suffix == pr.suffix) return &pr;
+  return nullptr;
+}
+
+const provider_lookalike* provider_lookalike_of(std::string_view p) noexcept {
+  if (p.size() < 3 || p[0] != '*' || p[1] != '.') return nullptr;
+  const std::string suffix = lower_suffix(p);
+  for (const auto& l : lookalikes)
+    if (suffix == l.suffix) return &l;
+  return nullptr;
 }
 
 namespace {
@@ -271,10 +309,15 @@ bool check_mx_value(std::string_view value, std::vector<mx_diagnosis>& out) {
     trailing_dot = true;
   }
   if (!check_domain(value, domain, base, out)) return false;
-  if (trailing_dot)
+  if (trailing_dot) {
+    // D9 of docs/SENDERS.md.
     add(out, code::policy_mx_trailing_dot, value.size() - 1,
         "mx value " + quote(value) +
-            " ends with a dot, which the grammar does not allow; most senders strip it before matching, strict ones reject the policy");
+            " ends with a dot, which the grammar does not allow: mox rejects the policy, Stalwart, mailauth and "
+            "KumoMTA keep the dot and never match an MX host with it (so enforce mode fails delivery), "
+            "go-mtasts (maddy) and chasquid strip it");
+    return false;
+  }
   if (address_shaped(domain, base == 2))
     add(out, code::policy_mx_ip_literal, 0,
         "mx value " + quote(value) + (base == 2 ? " covers names shaped like IPv4 addresses" : " is an IPv4 address") +

@@ -63,12 +63,30 @@ bool looks_like_ipv4(std::string_view s) noexcept;
 /** True for `*.<suffix>` where suffix is a TLD or a well-known public suffix. */
 bool wildcard_over_public_suffix(std::string_view pattern) noexcept;
 
+/** A mail provider's own wildcard over the suffix under which it rotates MX hosts. */
+struct provider_pattern {
+  std::string_view suffix;    ///< "mail.protection.outlook.com"
+  std::string_view provider;  ///< "Microsoft 365 (Exchange Online)"
+  std::string_view evidence;  ///< "documents this pattern for ..." (completes a sentence naming the provider)
+};
+
 /**
- * The mail provider whose documentation gives `*.<suffix>` as the mx pattern
- * for its customers (Microsoft 365's `*.mail.protection.outlook.com`, ...),
- * or "" when the suffix is no such provider's.
+ * The provider whose documentation (or own policy) gives `*.<suffix>` as the
+ * mx pattern (Microsoft 365's `*.mail.protection.outlook.com`, ...), or
+ * nullptr when the suffix is no such provider's. Sources: docs/SENDERS.md.
  */
-std::string_view documented_provider(std::string_view pattern) noexcept;
+const provider_pattern* documented_provider(std::string_view pattern) noexcept;
+
+/** A pattern that looks like a provider's but does not cover the hosts it really uses. */
+struct provider_lookalike {
+  std::string_view suffix;    ///< "mx.microsoft"
+  std::string_view provider;  ///< "Microsoft 365"
+  std::string_view hosts;     ///< the shape of its real MX hosts, and why the pattern misses them
+  std::string_view instead;   ///< what to write
+};
+
+/** The provider `pattern` (`*.<suffix>`) seems meant for but does not cover, or nullptr. */
+const provider_lookalike* provider_lookalike_of(std::string_view pattern) noexcept;
 
 struct mx_diagnosis {
   code c{};               ///< the code to raise
@@ -79,8 +97,8 @@ struct mx_diagnosis {
 /**
  * Checks one mx value (already stripped of surrounding whitespace) and appends
  * what it finds to `out`: at most one error (then it returns false: the value
- * does not match `["*."] Domain`) and any warnings (a trailing dot, which the
- * grammar forbids but senders strip; an address-shaped name).
+ * does not match `["*."] Domain`; a trailing dot is such an error, D9 of
+ * docs/SENDERS.md) and any warnings (an address-shaped name).
  */
 bool check_mx_value(std::string_view value, std::vector<mx_diagnosis>& out);
 

@@ -21,6 +21,13 @@
  * fields are ignored (§3.2: "parsers MUST accept ... and MUST ignore").
  * After the lines, the required fields are checked and the advice of
  * §8.3 and §10.2 is given.
+ *
+ * Severity follows what real senders do (docs/SENDERS.md): a deviation that
+ * at least one widely deployed sender does not survive is an error, and each
+ * such message names the senders that reject and those that are lenient
+ * (the row of docs/SENDERS.md is cited where the finding is raised). A body
+ * that is not plain text at all (UTF-16, RTF, an HTML page) gets one
+ * diagnosis, policy.not_text, and nothing else: its lines mean nothing.
  */
 #include <deque>
 #include <optional>
@@ -52,6 +59,8 @@ struct line_view {
   std::string_view text;  // without its ending (and without a BOM on line 1)
   std::uint32_t number = 0;
   ending end = ending::none;
+  bool cr_in_value = false;  // ends with a lone CR inside an extension value (split_lines)
+  bool continues = false;    // the rest of an extension value after such a CR
 };
 
 constexpr std::string_view bom = "\xEF\xBB\xBF";
@@ -114,6 +123,70 @@ std::string_view typo_of(std::string_view key) {
   return {};
 }
 
+/** ASCII case-insensitive find of `needle` in `hay` from `from`; npos if absent. */
+std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t from = 0) {
+  if (needle.empty() || hay.size() < needle.size()) return std::string_view::npos;
+  for (std::size_t i = from; i + needle.size() <= hay.size(); ++i)
+    if (iequals(hay.substr(i, needle.size()), needle)) return i;
+  return std::string_view::npos;
+}
+
+/**
+ * D16 of docs/SENDERS.md: what a body that is not a plain-text policy is, or
+ * "" when it is text. UTF-16 (a byte order mark FF FE / FE FF, or a NUL in
+ * every other byte), an RTF document, or an HTML page.
+ */
+std::string not_text(std::string_view body) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(body[i]); };
+  constexpr std::string_view save_as_text =
+      "; every sender we know rejects it. Save the file as UTF-8 or plain ASCII (Windows PowerShell 5's `>` and "
+      "Out-File write UTF-16: use `Set-Content -Encoding ascii`; in Notepad, Save As with Encoding UTF-8)";
+  if (body.size() >= 2 && ((byte(0) == 0xFF && byte(1) == 0xFE) || (byte(0) == 0xFE && byte(1) == 0xFF)))
+    return std::string("the policy is UTF-16 text (it starts with the byte order mark ") +
+           (byte(0) == 0xFF ? "FF FE, little-endian" : "FE FF, big-endian") +
+           "), not ASCII or UTF-8: each character takes two bytes, so senders find no `key: value` line at all" +
+           std::string(save_as_text);
+  // UTF-16 without a byte order mark: mostly-ASCII text has a NUL in every other byte.
+  const std::size_t sample = std::min<std::size_t>(body.size(), 512) & ~std::size_t{1};
+  if (sample >= 8) {
+    std::size_t zero_even = 0, zero_odd = 0;
+    for (std::size_t i = 0; i < sample; ++i) (i % 2 ? zero_odd : zero_even) += byte(i) == 0;
+    const std::size_t pairs = sample / 2;
+    if ((zero_odd * 4 >= pairs * 3 && zero_even == 0) || (zero_even * 4 >= pairs * 3 && zero_odd == 0))
+      return std::string("the policy is UTF-16 text without a byte order mark (") +
+             (zero_odd ? "little-endian" : "big-endian") +
+             ": a NUL byte next to every character), not ASCII or UTF-8, so senders find no `key: value` line "
+             "at all" +
+             std::string(save_as_text);
+  }
+  std::string_view t = body;
+  if (t.substr(0, 3) == bom) t.remove_prefix(3);
+  while (!t.empty() && (is_wsp(t.front()) || t.front() == '\r' || t.front() == '\n')) t.remove_prefix(1);
+  if (t.substr(0, 5) == "{\\rtf")
+    return "the file is an RTF document (it starts with \"{\\rtf\"), rich text as WordPad or TextEdit save it, "
+           "not plain text: senders read its formatting codes as lines and every sender we know rejects it. Save "
+           "it as plain text (TextEdit: Format > Make Plain Text; WordPad: Save as Plain text document), or write "
+           "it in a code editor";
+  if (istarts_with(t, "<!doctype html") || istarts_with(t, "<html")) {
+    std::string what = "the body is an HTML page (it starts with " + quote(t.substr(0, t.find_first_of("\r\n")), 30);
+    const std::size_t open = ifind(t, "<title");
+    const std::size_t gt = open == std::string_view::npos ? open : t.find('>', open);
+    const std::size_t close = gt == std::string_view::npos ? gt : ifind(t, "</title", gt);
+    if (close != std::string_view::npos) {
+      std::string_view title = t.substr(gt + 1, close - gt - 1);
+      while (!title.empty() && (is_wsp(title.front()) || title.front() == '\r' || title.front() == '\n'))
+        title.remove_prefix(1);
+      while (!title.empty() && (is_wsp(title.back()) || title.back() == '\r' || title.back() == '\n'))
+        title.remove_suffix(1);
+      if (!title.empty()) what += ", titled " + quote(title, 40);
+    }
+    return what + "), not the policy: the URL serves a web page (an error page, a login page or a site's "
+                  "catch-all route) and every sender we know rejects it. Serve the policy file itself at "
+                  "/.well-known/mta-sts.txt, as text/plain";
+  }
+  return {};
+}
+
 struct seen_field {
   bool present = false;
   std::string_view raw;  // first occurrence's value
@@ -141,13 +214,19 @@ class policy_linter {
 
   policy_result run() {
     policy_result r;
+    if (std::string what = not_text(body_); !what.empty()) {
+      // One diagnosis: line by line, such a body gives dozens of findings that all mean this.
+      sink_.add(code::policy_not_text, std::move(what), 1, 1);
+      r.findings = sink_.take();
+      return r;
+    }
     if (blank_body()) {
       sink_.add(code::policy_empty,
                 body_.empty() ? std::string("the policy is empty")
                 : full_size_ > body_.size()
                     ? "the first " + std::to_string(body_.size()) + " bytes of the policy (of " +
                           std::to_string(full_size_) + ") hold only whitespace"
-                    : "the policy holds only whitespace (" + std::to_string(body_.size()) + " bytes)");
+                    : "the policy holds only whitespace (" + plural(body_.size(), "byte", "bytes") + ")");
       check_size();
       r.findings = sink_.take();
       return r;
@@ -157,7 +236,11 @@ class policy_linter {
     check_endings();
     check_blank_lines();
     for (const auto& l : lines_)
-      if (!blank(l.text)) lint_line(l);
+      if (!blank(l.text) && !l.continues) {
+        ++field_lines_;
+        lint_line(l);
+      }
+    report_indentation();
     finish_mx();
     check_required();
     give_advice();
@@ -177,15 +260,19 @@ class policy_linter {
   }
 
   void check_size() {
+    // D15a of docs/SENDERS.md.
     if (full_size_ > limits::policy_max_bytes)
       sink_.add(code::policy_size_too_large,
                 "the policy is " + std::to_string(full_size_) +
-                    " bytes; senders stop reading at 64 KB (65,536 bytes) and then have no usable policy; only its first " +
+                    " bytes; RFC 8461 allows 64 KB, and postfix-mta-sts-resolver, mox and postfix-tlspol reject a "
+                    "policy over 65,536 bytes (chasquid reads only the first 10,240); only its first " +
                     std::to_string(body_.size()) + " bytes were checked");
     else if (full_size_ > limits::policy_large_bytes)
       sink_.add(code::policy_size_large,
                 "the policy is " + std::to_string(full_size_) +
-                    " bytes; senders that read \"64 KB\" as 64,000 bytes would truncate it");
+                    " bytes, over 64,000: no sender we know rejects it below 65,536 bytes, but the Mimecast library "
+                    "reads only about the first 64,000 and chasquid only the first 10,240, and they lose what comes "
+                    "after");
   }
 
   void split_lines() {
@@ -194,19 +281,24 @@ class policy_linter {
     for (char c : body_) newlines += (c == '\n');
     lines_.reserve(newlines + 1);
     if (rest.substr(0, 3) == bom) {
+      // D2 of docs/SENDERS.md.
       sink_.add(code::policy_bom,
-                "the file starts with a UTF-8 byte order mark (EF BB BF); senders that do not strip it read "
-                "the first key as \"\\uFEFF" + first_key_after_bom() + "\", an unknown field",
+                "the file starts with a UTF-8 byte order mark (EF BB BF), which the grammar does not allow: "
+                "go-mtasts (maddy), postfix-mta-sts-resolver, mox, postfix-tlspol, chasquid and (probably) KumoMTA "
+                "read the first key as \"\\uFEFF" + first_key_after_bom() + "\" and reject the policy; Stalwart and "
+                "mailauth ignore the mark",
                 1, 1);
       rest.remove_prefix(3);
     }
     std::uint32_t number = 1;
+    bool in_value = false;  // the line before ended with a lone CR inside an extension value
     while (true) {
       std::size_t nl = 0;  // a plain loop: find_first_of costs a memchr per byte
       while (nl < rest.size() && rest[nl] != '\n' && rest[nl] != '\r') ++nl;
       if (nl == rest.size()) nl = std::string_view::npos;
       line_view l;
       l.number = number;
+      l.continues = in_value;
       if (nl == std::string_view::npos) {
         l.text = rest;
         l.end = ending::none;
@@ -222,16 +314,51 @@ class policy_linter {
         rest.remove_prefix(nl + 2);
       } else {
         l.end = ending::cr;
-        sink_.add(code::policy_line_bare_cr,
-                  "line " + std::to_string(number) +
-                      " ends with a lone CR (0x0D); the grammar allows only LF or CRLF, so senders "
-                      "read this line and the next as one",
-                  number, column_at(l.text, l.text.size()));
+        l.cr_in_value = (l.continues || extension_line(l.text)) && continues_value(rest, nl);
+        if (!l.cr_in_value)
+          sink_.add(code::policy_line_bare_cr,
+                    "line " + std::to_string(number) +
+                        " ends with a lone CR (0x0D); the grammar allows only LF or CRLF, so senders "
+                        "read this line and the next as one",
+                    number, column_at(l.text, l.text.size()));
         rest.remove_prefix(nl + 1);
       }
+      in_value = l.end == ending::cr && l.cr_in_value;
       lines_.push_back(l);
       ++number;
     }
+  }
+
+  /*
+   * A lone CR inside an extension value (`note: a<CR>b`) rather than at the
+   * end of a line: the line is an extension field and the text after the CR,
+   * up to the next line ending, is not a field (it holds no colon). Senders
+   * that end lines at LF only (all but postfix-mta-sts-resolver and the
+   * Mimecast library) read it as a control character in the value, and it is
+   * reported as one (policy.extension.value_invalid, like NUL, DEL or TAB).
+   * The CR still ends a line for the positions (finding.h); the text after it
+   * is the value's continuation, not linted as a line of its own.
+   */
+
+  /** `head` (a line up to a CR) is `ext-name ":" value` with a non-blank value. */
+  static bool extension_line(std::string_view head) {
+    const std::size_t colon = head.find(':');
+    if (colon == std::string_view::npos) return false;
+    std::string_view key = head.substr(0, colon);
+    while (!key.empty() && is_wsp(key.front())) key.remove_prefix(1);
+    while (!key.empty() && is_wsp(key.back())) key.remove_suffix(1);
+    if (!valid_ext_name(key) || blank(head.substr(colon + 1))) return false;
+    for (auto k : known_keys)
+      if (key == k) return false;
+    return true;
+  }
+
+  /** The text after the CR at rest[cr], up to the next line ending, continues a value: not blank, no colon. */
+  static bool continues_value(std::string_view rest, std::size_t cr) {
+    std::size_t end = cr + 1;
+    while (end < rest.size() && rest[end] != '\n' && rest[end] != '\r') ++end;
+    const std::string_view tail = rest.substr(cr + 1, end - cr - 1);
+    return !blank(tail) && tail.find(':') == std::string_view::npos;
   }
 
   std::string first_key_after_bom() const {
@@ -282,13 +409,16 @@ class policy_linter {
         continue;
       }
       if (i > last) continue;  // reported once below
+      // D5 of docs/SENDERS.md (KumoMTA: footnote 8).
       sink_.add(code::policy_line_blank,
                 "line " + std::to_string(l.number) + " is " +
                     (l.text.empty() ? std::string("empty") : std::string("only whitespace")) +
-                    "; the grammar has no blank lines: some senders skip it, others stop reading here and "
-                    "would miss the " +
-                    std::to_string(fields_after) + " field line" + (fields_after == 1 ? "" : "s") +
-                    " below it, strict ones reject the policy",
+                    ", and the grammar has no blank lines (" + plural(fields_after, "field line", "field lines") +
+                    " follow it): go-mtasts (maddy), mox and postfix-tlspol (1.11 and later) " +
+                    (l.text.empty() ? "reject the policy; postfix-mta-sts-resolver, Stalwart, chasquid, mailauth "
+                                      "and KumoMTA skip the line"
+                                    : "reject the policy, and so does KumoMTA for a line of spaces; "
+                                      "postfix-mta-sts-resolver, Stalwart, chasquid and mailauth skip it"),
                 l.number, 1);
     }
     // Trailing: every blank line after `last` is an extra line ending.
@@ -298,12 +428,19 @@ class policy_linter {
       ++extra;
       if (!first_extra) first_extra = &lines_[i];
     }
-    if (first_extra)
+    if (first_extra) {
+      // D3/D4 of docs/SENDERS.md (KumoMTA: footnote 8).
+      bool spaces = false;
+      for (std::size_t i = last + 1; i < lines_.size(); ++i) spaces = spaces || !lines_[i].text.empty();
       sink_.add(code::policy_line_trailing_blank,
-                "the policy ends with " + std::to_string(extra) + " blank line" + (extra == 1 ? "" : "s") +
-                    " after the last field; the grammar allows one final line ending, most senders ignore "
-                    "the rest, strict ones reject the policy",
+                "the policy ends with " + plural(extra, "blank line", "blank lines") +
+                    " after the last field, and the grammar allows only one final line ending: go-mtasts "
+                    "(maddy), mox and postfix-tlspol (1.11 and later) reject the policy" +
+                    (spaces ? ", and so does KumoMTA for a line of spaces; postfix-mta-sts-resolver, Stalwart, "
+                              "chasquid and mailauth ignore it"
+                            : "; postfix-mta-sts-resolver, Stalwart, chasquid, mailauth and KumoMTA ignore it"),
                 first_extra->number, 1);
+    }
   }
 
   void lint_line(const line_view& l) {
@@ -315,7 +452,10 @@ class policy_linter {
     };
 
     // Characters: control characters (other than HTAB) and invalid UTF-8.
-    // A tight pre-scan first: most lines are plain printable ASCII.
+    // A tight pre-scan first: most lines are plain printable ASCII. A control
+    // character is reported once the line is read: inside an extension value
+    // it is that value's problem (policy.extension.value_invalid).
+    std::size_t ctl_at = std::string_view::npos;
     bool special = false;
     for (char c : t) {
       const auto u = static_cast<unsigned char>(c);
@@ -332,27 +472,36 @@ class policy_linter {
         break;
       }
       if (len == 1 && is_ctl(t[i]) && t[i] != '\t') {
-        sink_.add(code::policy_line_control,
-                  "line " + std::to_string(n) + " contains the control character " + quote(t.substr(i, 1)) +
-                      " at column " + std::to_string(col(i)),
-                  n, col(i));
+        ctl_at = i;
         break;
       }
       i += len;
     }
+    if (ctl_at == std::string_view::npos && l.cr_in_value) ctl_at = t.size();  // the CR after the text
+    auto report_control = [&] {
+      if (ctl_at == std::string_view::npos) return;
+      sink_.add(code::policy_line_control,
+                "line " + std::to_string(n) + " contains the control character " +
+                    quote(ctl_at < t.size() ? t.substr(ctl_at, 1) : std::string_view("\r")) +
+                    " at column " + std::to_string(col(ctl_at)),
+                n, col(ctl_at));
+    };
 
     std::size_t start = 0;
     while (start < t.size() && is_wsp(t[start])) ++start;
-    if (start > 0)
-      sink_.add(code::policy_line_leading_whitespace,
-                "line " + std::to_string(n) + " starts with whitespace before " + quote(t.substr(start), 30) +
-                    "; most senders trim it, strict ones reject the policy",
-                n, 1);
+    if (start > 0) {
+      // Reported once, at the first indented line (report_indentation): a template indents every line.
+      if (indented_lines_++ == 0) first_indented_ = {n, quote(t.substr(start), 30)};
+    }
 
     const std::size_t colon = t.find(':', start);
     if (colon == std::string_view::npos) {
+      report_control();
+      // D12e of docs/SENDERS.md.
       std::string msg = "line " + std::to_string(n) + " is not `key: value`: " + quote(t.substr(start));
       if (t.substr(start, 1) == "<") msg += " (this looks like HTML: the URL may serve a web page, not the policy)";
+      msg += ": go-mtasts (maddy), mox, postfix-tlspol and KumoMTA reject the policy; postfix-mta-sts-resolver, "
+             "chasquid and mailauth skip the line, Stalwart joins it to the next field's key";
       sink_.add(code::policy_line_no_colon, msg, n, col(start));
       return;
     }
@@ -360,10 +509,13 @@ class policy_linter {
     while (key_end > start && is_wsp(t[key_end - 1])) --key_end;
     const std::string_view key = t.substr(start, key_end - start);
     if (key_end < colon)
+      // D6 of docs/SENDERS.md.
       sink_.add(code::policy_key_whitespace,
                 "line " + std::to_string(n) + " has whitespace between the key " + quote(key) +
-                    " and the colon; lenient senders trim it, strict ones read an unknown key " +
-                    quote(t.substr(start, colon - start)),
+                    " and the colon, which the grammar does not allow: mox and postfix-tlspol (1.11 and later) "
+                    "reject the policy, go-mtasts (maddy) and postfix-mta-sts-resolver read the unknown key " +
+                    quote(t.substr(start, colon - start)) +
+                    " (and lose the field); Stalwart, chasquid, mailauth and KumoMTA trim it",
                 n, col(key_end));
 
     std::size_t vstart = colon + 1;
@@ -378,11 +530,31 @@ class policy_linter {
       first_key_ = key;
     }
     key_column_ = col(start);
+    const bool known = key == "version" || key == "mode" || key == "max_age" || key == "mx";
+    if (known || !valid_ext_name(key) || ctl_at < vstart) report_control();
     if (key == "version") return on_version(value, n, vcol);
     if (key == "mode") return on_mode(value, n, vcol);
     if (key == "max_age") return on_max_age(value, n, vcol);
     if (key == "mx") return on_mx(value, n, l.text, vstart);
-    on_other(key, value, n, col(start), vcol, t, vstart);
+    on_other(key, value, n, col(start), t, vstart, ctl_at < vstart ? std::string_view::npos : ctl_at);
+  }
+
+  /** D1 of docs/SENDERS.md: one finding for all the indented lines. */
+  void report_indentation() {
+    if (indented_lines_ == 0) return;
+    sink_.add(code::policy_line_leading_whitespace,
+              "line " + std::to_string(first_indented_.line) + " starts with whitespace before " +
+                  first_indented_.text +
+                  (indented_lines_ == 1 ? std::string()
+                   : indented_lines_ == field_lines_
+                       ? " (all " + std::to_string(field_lines_) + " lines are indented)"
+                       : " (" + std::to_string(indented_lines_) + " of the " + std::to_string(field_lines_) +
+                             " lines are indented)") +
+                  ", which the grammar does not allow: mox and postfix-tlspol (1.11 and later) reject the policy, "
+                  "go-mtasts (maddy) and postfix-mta-sts-resolver do not recognise an indented key (the field is "
+                  "lost, and without version, mode or max_age they reject the policy); Stalwart, chasquid, mailauth "
+                  "and KumoMTA trim it",
+              first_indented_.line, 1);
   }
 
   /** Records the first occurrence; on a repeat, reports and returns false. */
@@ -394,16 +566,21 @@ class policy_linter {
       f.line = n;
       return true;
     }
+    // D10 of docs/SENDERS.md.
     if (value == f.raw)
       sink_.add(code::policy_field_repeated,
                 "line " + std::to_string(n) + " repeats `" + std::string(key) + ": " + std::string(value) +
-                    "` from line " + std::to_string(f.line),
+                    "` from line " + std::to_string(f.line) + ": KumoMTA rejects a policy with two " +
+                    std::string(key) + " lines, even when they agree; the other senders use it",
                 n, kcol);
     else
       sink_.add(code::policy_field_duplicate,
                 "line " + std::to_string(n) + " sets " + std::string(key) + " again, to " + quote(value) +
-                    "; RFC 8461 keeps the first value (" + quote(f.raw) + ", line " + std::to_string(f.line) +
-                    "), but some senders (go-mtasts, postfix-mta-sts-resolver, Stalwart, chasquid) keep the last",
+                    ": KumoMTA rejects a policy with two " + std::string(key) +
+                    " lines, and the others disagree on which counts: mox and postfix-tlspol keep the first (" +
+                    quote(f.raw) + ", line " + std::to_string(f.line) +
+                    ", as RFC 8461 says), go-mtasts (maddy), postfix-mta-sts-resolver, Stalwart, chasquid and "
+                    "mailauth the last",
                 n, kcol);
     return false;
   }
@@ -528,10 +705,24 @@ class policy_linter {
       }
       policy_.mx.emplace_back(e.value);
       if (e.value.size() > 2 && e.value[0] == '*') {
+        // Q2 of docs/SENDERS.md: a provider's own rotating suffix, or a pattern that only looks like one.
+        const provider_pattern* documented = documented_provider(e.value);
+        const provider_lookalike* lookalike = documented ? nullptr : provider_lookalike_of(e.value);
         if (wildcard_over_public_suffix(e.value))
           sink_.add(code::policy_mx_wildcard_public_suffix,
                     "mx " + quote(e.value) + " covers every host one label under a public suffix, so any such host "
                     "with a valid certificate is an acceptable MX; the policy protects almost nothing",
+                    e.line, e.column);
+        else if (documented)
+          sink_.add(code::policy_mx_wildcard_provider,
+                    "mx " + quote(e.value) + ": " + std::string(documented->provider) + " " +
+                        std::string(documented->evidence),
+                    e.line, e.column);
+        else if (lookalike)
+          sink_.add(code::policy_mx_wildcard_provider_mismatch,
+                    "mx " + quote(e.value) + " looks meant for " + std::string(lookalike->provider) + ", but " +
+                        std::string(lookalike->hosts) + ", and '*' matches exactly one label (RFC 8461 §4.1); write " +
+                        std::string(lookalike->instead),
                     e.line, e.column);
         else
           sink_.add(code::policy_mx_wildcard,
@@ -542,8 +733,9 @@ class policy_linter {
     }
   }
 
+  /** `ctl_at`: offset in `line` of a control character (not TAB) in the value, or npos. */
   void on_other(std::string_view key, std::string_view value, std::uint32_t n, std::uint32_t kcol,
-                std::uint32_t vcol, std::string_view line, std::size_t vstart) {
+                std::string_view line, std::size_t vstart, std::size_t ctl_at) {
     const std::string_view meant = typo_of(key);
     if (key.empty()) {
       sink_.add(code::policy_key_invalid, "line " + std::to_string(n) + " has no key before the colon", n, kcol);
@@ -570,24 +762,39 @@ class policy_linter {
       sink_.add(code::policy_extension_unknown,
                 "field " + quote(key) + " is not one of version, mode, max_age, mx; senders ignore it", n, kcol);
     }
-    // sts-policy-ext-value: vchar [*(SP / vchar) vchar]; UTF-8 allowed, no CTLs.
-    std::string why;
-    if (value.empty()) why = "is empty";
-    // Other control characters were reported as policy.line.control.
-    for (std::size_t i = 0; why.empty() && i < value.size(); ++i)
-      if (value[i] == '\t') {
-        why = "contains " + quote(value.substr(i, 1));
-        vcol = column_at(line, vstart + i);
-      }
-    if (!why.empty()) {
+    // sts-policy-ext-value: vchar [*(SP / vchar) vchar]; UTF-8 allowed, no CTLs (TAB included).
+    // D12b/D12c of docs/SENDERS.md.
+    bool ok = true;
+    // `bad`: offset in the line of the first TAB or control character of the value (a lone CR
+    // inside the value sits just past the line's text: split_lines).
+    std::size_t bad = value.find('\t');
+    if (bad != std::string_view::npos) bad += vstart;
+    if (ctl_at != std::string_view::npos && ctl_at < bad) bad = ctl_at;
+    if (value.empty() || bad != std::string_view::npos) {
+      ok = false;
+      const std::uint32_t at = column_at(line, value.empty() ? vstart : bad);
+      const std::string_view what = bad < line.size() ? line.substr(bad, 1) : std::string_view("\r");
+      std::string why = value.empty() ? std::string("is empty")
+                                      : "contains " + quote(what) + " at column " + std::to_string(at) +
+                                            (what == "\r" ? " (a lone CR, which is not a line ending)" : "") +
+                                            ", and the grammar allows no control character, TAB included, there";
       sink_.add(code::policy_extension_value_invalid,
                 "the value of " + quote(key) + " " + why +
-                    ", which the grammar does not allow; lenient senders ignore the field, strict ones reject "
-                    "the policy",
-                n, vcol);
-      return;
+                    ": mox and postfix-tlspol (1.11 and later) reject the policy; go-mtasts (maddy), "
+                    "postfix-mta-sts-resolver, Stalwart, chasquid, mailauth and KumoMTA ignore the field",
+                n, at);
     }
-    if (!extension_seen_.insert(key).second) return;
+    // D12d of docs/SENDERS.md.
+    if (const std::size_t c = value.find(':'); c != std::string_view::npos) {
+      ok = false;
+      const std::uint32_t at = column_at(line, vstart + c);
+      sink_.add(code::policy_value_colon,
+                "the value of " + quote(key) + " holds a ':' at column " + std::to_string(at) +
+                    ": go-mtasts (maddy) splits every line at each ':' and rejects a line of three parts, so it "
+                    "rejects the policy; the other senders read the value to the end of the line",
+                n, at);
+    }
+    if (!ok || !extension_seen_.insert(key).second) return;
     policy_.extensions.emplace_back(std::string(key), std::string(value));
   }
 
@@ -618,6 +825,14 @@ class policy_linter {
       sink_.add(code::policy_mx_missing,
                 "the policy has no mx field; mode" + m + " requires at least one" + typo_hint("mx"));
     }
+    if (!any_mx_line_ && mode_.ok && policy_.mode == policy_mode::none)
+      // D14a of docs/SENDERS.md.
+      sink_.add(code::policy_mode_none_without_mx,
+                "mode none without any mx line: RFC 8461 allows it, but Stalwart and chasquid require an mx line "
+                "even in mode none and reject the policy, so they keep enforcing the policy they cached; go-mtasts "
+                "(maddy), postfix-mta-sts-resolver, mox, postfix-tlspol, mailauth and KumoMTA accept it" +
+                    typo_hint("mx"),
+                mode_.line, 1);
   }
 
   void give_advice() {
@@ -691,6 +906,11 @@ class policy_linter {
   std::unordered_set<std::string_view> extension_seen_;
   std::vector<typo> typos_;
   bool first_key_seen_ = false;
+  std::size_t indented_lines_ = 0, field_lines_ = 0;  // lines that are not blank
+  struct {
+    std::uint32_t line = 0;
+    std::string text;  // quoted, from the first key
+  } first_indented_;
   std::uint32_t key_column_ = 1;  // of the line being read
   std::string_view first_key_;
 };

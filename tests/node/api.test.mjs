@@ -244,8 +244,8 @@ describe('lintPolicy (RFC 8461 §3.2)', () => {
       P('version: STSv1', 'mx: b.example.com', 'max_age: 604800', 'mode: enforce', 'mx: a.example.com', 'mx: *.c.example.net'),
       { ...GOOD_POLICY, mx: ['b.example.com', 'a.example.com', '*.c.example.net'] }, ['policy.mx.wildcard']),
     ok('mode testing is info', withLine(2, 'mode: testing'), { ...GOOD_POLICY, mode: 'testing' }, ['policy.mode.testing']),
-    ok('mode none needs no mx', P('version: STSv1', 'mode: none', 'max_age: 86400'),
-      { version: 'STSv1', mode: 'none', mx: [], max_age: 86400 }, ['policy.mode.none']),
+    ok('mode none keeps its mx lines (senders ignore them)', P('version: STSv1', 'mode: none', 'mx: mail.example.com', 'max_age: 86400'),
+      { version: 'STSv1', mode: 'none', mx: ['mail.example.com'], max_age: 86400 }, ['policy.mode.none']),
     ok('max_age at the limit 31557600', withLine(4, 'max_age: 31557600'), { ...GOOD_POLICY, max_age: 31557600 }),
     ok('max_age with a leading zero is info', withLine(4, 'max_age: 0604800'), GOOD_POLICY, ['policy.max_age.leading_zero']),
     ok('max_age of two days in enforce is info', withLine(4, 'max_age: 172800'), { ...GOOD_POLICY, max_age: 172800 },
@@ -263,18 +263,11 @@ describe('lintPolicy (RFC 8461 §3.2)', () => {
       GOOD_POLICY, ['policy.extension.unknown']),
     ok('version not on the first line is info', P('mode: enforce', 'version: STSv1', 'mx: mail.example.com', 'max_age: 604800'),
       GOOD_POLICY, ['policy.version.not_first']),
-    ok('same field twice with the same value is info', P('version: STSv1', 'mode: enforce', 'mode: enforce', 'mx: mail.example.com', 'max_age: 604800'),
-      GOOD_POLICY, ['policy.field.repeated']),
     ok('IP address as mx is a warning', withLine(3, 'mx: 192.0.2.1'), { ...GOOD_POLICY, mx: ['192.0.2.1'] }, ['policy.mx.ip_literal']),
-    { name: 'trailing dot on mx is a warning', in: withLine(3, 'mx: mail.example.com.'), exact: ['policy.mx.trailing_dot'], valid: true, at: { 'policy.mx.trailing_dot': [3, undefined] } },
-    { name: 'UTF-8 BOM is a warning', in: '\uFEFF' + GOOD, exact: ['policy.bom'], valid: true, value: GOOD_POLICY, at: { 'policy.bom': [1, 1] } },
-    { name: 'blank line between fields is a warning', in: 'version: STSv1\nmode: enforce\n\nmx: mail.example.com\nmax_age: 604800\n', exact: ['policy.line.blank'], valid: true, value: GOOD_POLICY, at: { 'policy.line.blank': [3, undefined] } },
-    { name: 'more than one final line ending is a warning', in: GOOD + '\n', exact: ['policy.line.trailing_blank'], valid: true, value: GOOD_POLICY },
-    { name: 'leading whitespace is a warning', in: withLine(2, ' mode: enforce'), exact: ['policy.line.leading_whitespace'], valid: true, value: GOOD_POLICY, at: { 'policy.line.leading_whitespace': [2, undefined] } },
-    { name: 'whitespace before the colon is a warning', in: withLine(2, 'mode : enforce'), exact: ['policy.key.whitespace'], valid: true, value: GOOD_POLICY, at: { 'policy.key.whitespace': [2, undefined] } },
     { name: 'mixed LF and CRLF is info', in: 'version: STSv1\r\nmode: enforce\nmx: mail.example.com\r\nmax_age: 604800\n', exact: ['policy.line.mixed_endings'], valid: true, value: GOOD_POLICY },
-    { name: 'same field with another value: warning, first wins', in: P('version: STSv1', 'mode: testing', 'mx: mail.example.com', 'max_age: 604800', 'mode: enforce'), includes: ['policy.field.duplicate'], valid: true, value: { mode: 'testing' }, at: { 'policy.field.duplicate': [5, undefined] } },
-    { name: 'mode none with a long max_age is a warning', in: P('version: STSv1', 'mode: none', 'max_age: 31557600'), includes: ['policy.mode.none', 'policy.mode.none_long_max_age'], valid: true, value: { mode: 'none', mx: [], max_age: 31557600 } },
+    { name: 'mode none with a long max_age is a warning', in: P('version: STSv1', 'mode: none', 'mx: mail.example.com', 'max_age: 31557600'), includes: ['policy.mode.none', 'policy.mode.none_long_max_age'], valid: true, value: { mode: 'none', mx: ['mail.example.com'], max_age: 31557600 } },
+    { name: 'a provider\'s documented wildcard is info, without the advice for exact names', in: withLine(3, 'mx: *.mail.protection.outlook.com'), exact: ['policy.mx.wildcard_provider'], valid: true, value: { mx: ['*.mail.protection.outlook.com'] }, at: { 'policy.mx.wildcard_provider': [3, 5] } },
+    { name: 'a wildcard that misses the provider\'s real MX hosts is a warning', in: withLine(3, 'mx: *.mx.microsoft'), exact: ['policy.mx.wildcard_provider_mismatch'], valid: true, at: { 'policy.mx.wildcard_provider_mismatch': [3, 5] } },
     { name: 'max_age 0 in enforce is a warning', in: withLine(4, 'max_age: 0'), includes: ['policy.max_age.under_day'], valid: true, value: { max_age: 0 } },
     { name: 'max_age under a day in enforce is a warning', in: withLine(4, 'max_age: 86399'), includes: ['policy.max_age.under_day'], valid: true, value: { max_age: 86399 } },
     { name: 'max_age under a week in testing: noted too (it carries over to enforce; the grade counts it)', in: P('version: STSv1', 'mode: testing', 'mx: mail.example.com', 'max_age: 86400'), exact: ['policy.mode.testing', 'policy.max_age.under_week'], valid: true },
@@ -282,6 +275,22 @@ describe('lintPolicy (RFC 8461 §3.2)', () => {
     { name: 'wildcard on a public suffix is a warning', in: withLine(3, 'mx: *.com'), includes: ['policy.mx.wildcard_public_suffix'], valid: true },
 
     // errors: the policy is not usable
+    // ... because a widely deployed sender rejects it (docs/SENDERS.md), though the RFC may allow it
+    { name: 'mode none without mx: Stalwart and chasquid reject it', in: P('version: STSv1', 'mode: none', 'max_age: 86400'), exact: ['policy.mode.none', 'policy.mode.none_without_mx'], valid: false, at: { 'policy.mode.none_without_mx': [2, 1] } },
+    { name: 'same field twice with the same value: KumoMTA rejects it', in: P('version: STSv1', 'mode: enforce', 'mode: enforce', 'mx: mail.example.com', 'max_age: 604800'), exact: ['policy.field.repeated'], valid: false, at: { 'policy.field.repeated': [3, 1] } },
+    { name: 'same field with another value: KumoMTA rejects it', in: P('version: STSv1', 'mode: testing', 'mx: mail.example.com', 'max_age: 604800', 'mode: enforce'), includes: ['policy.field.duplicate'], valid: false, at: { 'policy.field.duplicate': [5, undefined] } },
+    { name: 'trailing dot on mx: mox rejects it, others never match', in: withLine(3, 'mx: mail.example.com.'), exact: ['policy.mx.trailing_dot'], valid: false, at: { 'policy.mx.trailing_dot': [3, undefined] } },
+    { name: 'UTF-8 BOM', in: '\uFEFF' + GOOD, exact: ['policy.bom'], valid: false, at: { 'policy.bom': [1, 1] } },
+    { name: 'blank line between fields', in: 'version: STSv1\nmode: enforce\n\nmx: mail.example.com\nmax_age: 604800\n', exact: ['policy.line.blank'], valid: false, at: { 'policy.line.blank': [3, undefined] } },
+    { name: 'one blank line at the end', in: GOOD + '\n', exact: ['policy.line.trailing_blank'], valid: false, at: { 'policy.line.trailing_blank': [5, 1] } },
+    { name: 'leading whitespace', in: withLine(2, ' mode: enforce'), exact: ['policy.line.leading_whitespace'], valid: false, at: { 'policy.line.leading_whitespace': [2, undefined] } },
+    { name: 'every line indented: one finding', in: GOOD.replace(/^/gm, '  ').trimEnd() + '\n', exact: ['policy.line.leading_whitespace'], valid: false, at: { 'policy.line.leading_whitespace': [1, 1] } },
+    { name: 'whitespace before the colon', in: withLine(2, 'mode : enforce'), exact: ['policy.key.whitespace'], valid: false, at: { 'policy.key.whitespace': [2, undefined] } },
+    { name: 'a colon in an extension value: go-mtasts (maddy) rejects it', in: GOOD + 'url: https://example.com/\n', exact: ['policy.extension.unknown', 'policy.value.colon'], valid: false, at: { 'policy.value.colon': [5, 11] } },
+    { name: 'an empty extension value', in: GOOD + 'note:\n', exact: ['policy.extension.unknown', 'policy.extension.value_invalid'], valid: false },
+    { name: 'a tab in an extension value', in: GOOD + 'note: a\tb\n', exact: ['policy.extension.unknown', 'policy.extension.value_invalid'], valid: false, at: { 'policy.extension.value_invalid': [5, 8] } },
+    { name: 'an HTML page: one finding', in: '<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head></html>\n', exact: ['policy.not_text'], valid: false, at: { 'policy.not_text': [1, 1] } },
+    { name: 'an RTF document: one finding', in: '{\\rtf1\\ansi version: STSv1\\\nmode: enforce}\n', exact: ['policy.not_text'], valid: false },
     { name: 'mode with wrong case (the contract example)', in: 'version: STSv1\nmode: Enforce\nmx: mail.example.com\nmax_age: 604800\n', exact: ['policy.mode.invalid'], valid: false, at: { 'policy.mode.invalid': [2, 7] } },
     { name: 'unknown mode', in: withLine(2, 'mode: enforced'), exact: ['policy.mode.invalid'], valid: false, at: { 'policy.mode.invalid': [2, 7] } },
     { name: 'wrong version', in: withLine(1, 'version: STSv2'), exact: ['policy.version.invalid'], valid: false, at: { 'policy.version.invalid': [1, 10] } },
@@ -317,9 +326,10 @@ describe('lintPolicy (RFC 8461 §3.2)', () => {
     { name: 'key with wrong case Mode', in: withLine(2, 'Mode: enforce'), includes: ['policy.key.typo', 'policy.mode.missing'], valid: false },
     { name: 'NUL in a value', in: withLine(2, 'mode: enforce\0'), includes: ['policy.line.control'], valid: false, at: { 'policy.line.control': [2, 14] } },
     // columns count code points: 'note: ünïcode' is 13 code points (15 bytes)
-    { name: 'control character after non-ASCII text: column in code points', in: GOOD + 'note: ünïcode\u0001x\n', includes: ['policy.line.control'], valid: false, at: { 'policy.line.control': [5, 14] } },
+    { name: 'control character after non-ASCII text: column in code points', in: GOOD + 'note: ünïcode\u0001x\n', includes: ['policy.extension.value_invalid'], valid: false, at: { 'policy.extension.value_invalid': [5, 14] } },
     // an astral character is one code point (two UTF-16 units, four bytes)
-    { name: 'control character after an emoji: column in code points', in: GOOD + 'note: 😀\u0007\n', includes: ['policy.line.control'], valid: false, at: { 'policy.line.control': [5, 8] } },
+    { name: 'control character after an emoji: column in code points', in: GOOD + 'note: 😀\u0007\n', includes: ['policy.extension.value_invalid'], valid: false, at: { 'policy.extension.value_invalid': [5, 8] } },
+    { name: 'control character in a key, after an emoji: column in code points', in: GOOD + '😀\u0007: x\n', includes: ['policy.line.control'], valid: false, at: { 'policy.line.control': [5, 2] } },
   ];
 
   for (const c of cases) {
@@ -420,8 +430,9 @@ describe('lintStsRecord (RFC 8461 §3.1)', () => {
     { name: 'whitespace around later delimiters is allowed', in: 'v=STSv1;\tid=abc \t; ', exact: [], valid: true, value: { id: 'abc' } },
     { name: 'id of 32 characters', in: `v=STSv1; id=${'a1'.repeat(16)}`, exact: [], valid: true, value: { id: 'a1'.repeat(16) } },
     { name: 'unknown field is info', in: 'v=STSv1; id=1; foo=bar', exact: ['sts.extension.unknown'], valid: true, value: { id: '1' } },
-    { name: 'second id: warning, first wins', in: 'v=STSv1; id=1; id=2', exact: ['sts.id.duplicate'], valid: true, value: { id: '1' } },
-    { name: 'space before the first semicolon is a warning (erratum 6285)', in: 'v=STSv1 ; id=1', exact: ['sts.delimiter.space_before'], valid: true, value: { id: '1' } },
+    { name: 'second id: mox rejects the record', in: 'v=STSv1; id=1; id=2', exact: ['sts.id.duplicate'], valid: false, at: { 'sts.id.duplicate': [1, 16] } },
+    { name: 'space before the first semicolon: chasquid rejects it (erratum 6285)', in: 'v=STSv1 ; id=1', exact: ['sts.delimiter.space_before'], valid: false, at: { 'sts.delimiter.space_before': [1, 8] } },
+    { name: 'trailing whitespace without a final semicolon: mox and postfix-tlspol reject it', in: 'v=STSv1; id=1 ', exact: ['sts.trailing_whitespace'], valid: false, at: { 'sts.trailing_whitespace': [1, 14] } },
     { name: 'empty', in: '', exact: ['sts.empty'], valid: false, at: { 'sts.empty': null } },
     { name: 'id of 33 characters', in: `v=STSv1; id=${'a'.repeat(33)}`, includes: ['sts.id.invalid'], valid: false },
     { name: 'id with hyphens', in: 'v=STSv1; id=2024-01-01', exact: ['sts.id.invalid'], valid: false, at: { 'sts.id.invalid': [1, [10, 13, 17]] } },
@@ -506,14 +517,17 @@ describe('lintTlsRptRecord (RFC 8460 §3)', () => {
     { name: 'conforming record (https)', in: 'v=TLSRPTv1; rua=https://reports.example.com/tlsrpt', exact: [], valid: true, value: { rua: ['https://reports.example.com/tlsrpt'] } },
     { name: 'trailing delimiter', in: `v=TLSRPTv1; rua=${A};`, exact: [], valid: true, value: { rua: [A] } },
     { name: 'two URIs, in order; info', in: `v=TLSRPTv1; rua=${A},https://r.example.com/x`, exact: ['tlsrpt.rua.multiple'], valid: true, value: { rua: [A, 'https://r.example.com/x'] } },
-    { name: 'whitespace around the comma is allowed', in: 'v=TLSRPTv1; rua=mailto:a@example.com , mailto:b@example.com', exact: ['tlsrpt.rua.multiple'], valid: true, value: { rua: ['mailto:a@example.com', 'mailto:b@example.com'] } },
+    { name: 'whitespace before the comma only is allowed', in: 'v=TLSRPTv1; rua=mailto:a@example.com ,mailto:b@example.com', exact: ['tlsrpt.rua.multiple'], valid: true, value: { rua: ['mailto:a@example.com', 'mailto:b@example.com'] } },
+    { name: 'whitespace after the comma: tlsrpt-reporter sends no report', in: 'v=TLSRPTv1; rua=mailto:a@example.com , mailto:b@example.com', exact: ['tlsrpt.rua.multiple', 'tlsrpt.rua.whitespace'], valid: false, at: { 'tlsrpt.rua.whitespace': [1, 39] } },
+    { name: 'rua not first: tlsrpt-reporter rejects it', in: `v=TLSRPTv1; x=1; rua=${A}`, exact: ['tlsrpt.extension.unknown', 'tlsrpt.rua.not_first'], valid: false, at: { 'tlsrpt.rua.not_first': [1, 18] } },
     { name: 'percent-encoded comma in a URI', in: 'v=TLSRPTv1; rua=mailto:a%2Cb@example.com', exact: [], valid: true, value: { rua: ['mailto:a%2Cb@example.com'] } },
     { name: 'unknown field is info', in: `v=TLSRPTv1; rua=${A}; foo=bar`, exact: ['tlsrpt.extension.unknown'], valid: true, value: { rua: [A] } },
-    { name: 'space before the first semicolon is a warning', in: `v=TLSRPTv1 ; rua=${A}`, exact: ['tlsrpt.delimiter.space_before'], valid: true, value: { rua: [A] } },
+    { name: 'space before the first semicolon: tlsrpt-reporter rejects it', in: `v=TLSRPTv1 ; rua=${A}`, exact: ['tlsrpt.delimiter.space_before'], valid: false, at: { 'tlsrpt.delimiter.space_before': [1, 11] } },
     { name: 'second rua field: warning, first wins', in: 'v=TLSRPTv1; rua=mailto:a@example.com; rua=mailto:b@example.com', includes: ['tlsrpt.rua.duplicate'], valid: true, value: { rua: ['mailto:a@example.com'] } },
-    { name: 'http and mailto: the http one is a warning', in: `v=TLSRPTv1; rua=http://r.example.com/x,${A}`, includes: ['tlsrpt.rua.scheme'], valid: true },
-    { name: 'mailto without @', in: 'v=TLSRPTv1; rua=mailto:tlsrpt', includes: ['tlsrpt.rua.mailto_no_at'] },
-    { name: 'https without host', in: 'v=TLSRPTv1; rua=https:///tlsrpt', includes: ['tlsrpt.rua.https_no_host'] },
+    { name: 'http and mailto: tlsrpt-reporter then drops every destination', in: `v=TLSRPTv1; rua=http://r.example.com/x,${A}`, exact: ['tlsrpt.rua.scheme', 'tlsrpt.rua.multiple'], valid: false },
+    { name: 'mailto without @, alone: nowhere to send', in: 'v=TLSRPTv1; rua=mailto:tlsrpt', exact: ['tlsrpt.rua.mailto_no_at', 'tlsrpt.rua.none_usable'], valid: false },
+    { name: 'mailto without @ next to a usable URI is a warning', in: `v=TLSRPTv1; rua=mailto:tlsrpt,${A}`, exact: ['tlsrpt.rua.mailto_no_at', 'tlsrpt.rua.multiple'], valid: true },
+    { name: 'https without host, alone: nowhere to send', in: 'v=TLSRPTv1; rua=https:///tlsrpt', exact: ['tlsrpt.rua.https_no_host', 'tlsrpt.rua.none_usable'], valid: false },
     { name: 'empty', in: '', exact: ['tlsrpt.empty'], valid: false, at: { 'tlsrpt.empty': null } },
     { name: 'no rua', in: 'v=TLSRPTv1;', includes: ['tlsrpt.rua.missing'], valid: false },
     { name: 'no rua, other field', in: 'v=TLSRPTv1; foo=bar', includes: ['tlsrpt.rua.missing'], valid: false },
@@ -853,9 +867,9 @@ describe('robustness', () => {
     assert.ok(ms < 2000, `${ms.toFixed(0)} ms`);
     // Within 64 KB the column is exact; past it only the first 65,536 bytes are linted (what senders read).
     const r = m.lintPolicy(GOOD + 'note: ' + 'x'.repeat(60000) + '\u0001\n');
-    assert.deepEqual([find(r, 'policy.line.control')?.line, find(r, 'policy.line.control')?.column], [5, 60007]);
+    assert.deepEqual([find(r, 'policy.extension.value_invalid')?.line, find(r, 'policy.extension.value_invalid')?.column], [5, 60007]);
     const past = m.lintPolicy(GOOD + 'note: ' + 'x'.repeat(100000) + '\u0001\n');
-    assert.equal(find(past, 'policy.line.control'), undefined);
+    assert.equal(find(past, 'policy.extension.value_invalid'), undefined);
     assert.match(find(past, 'policy.size.too_large').message, /only its first 65536 bytes were checked/);
   });
 

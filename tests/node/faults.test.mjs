@@ -807,7 +807,8 @@ describe('policy host faults', () => {
       assert.equal(f?.check, 'policy_fetch', summary(r));
       assert.match(f.message, /text\/html[^]*HTML page/);
       assert.equal(status(r, 'policy'), 'fail');
-      assert.ok(r.findings.some((x) => x.code === 'policy.version.missing' && x.check === 'policy'), summary(r));
+      // One diagnosis for a body that is a web page, not a policy (and nothing else about it).
+      assert.deepEqual(r.findings.filter((x) => x.check === 'policy').map((x) => x.code), ['policy.not_text'], summary(r));
       assert.equal(r.policy.text, HTML.slice(0, 4000), 'the page is kept verbatim as data');
       graded(r, 'F', null, true);
       dnsKept(r);

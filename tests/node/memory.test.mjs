@@ -91,7 +91,7 @@ const D = 'example.com';
 const POLICY_VALID = `version: STSv1\nmode: enforce\nmx: mx1.${D}\nmx: *.mail.${D}\nmax_age: 1209600\n`;
 const POLICY_TESTING = 'version: STSv1\r\nmode: testing\r\nmx: mail.example.org\r\nmax_age: 86400\r\n';
 const POLICY_INVALID = 'version: STSv2\nmode: enforcing\nmx: bad_host..example\nmax_age: -1\n';
-const POLICY_NONE = 'version: STSv1\nmode: none\nmax_age: 0\n';
+const POLICY_NONE = `version: STSv1\nmode: none\nmx: mx1.${D}\nmax_age: 0\n`;
 
 /** Hundreds of faulty lines: many findings, a long answer. */
 const POLICY_MANY = (() => {

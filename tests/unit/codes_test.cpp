@@ -195,10 +195,10 @@ TEST_SUITE("codes") {
     const expect rows[] = {
         {code::policy_key_typo, severity::warning},
         {code::policy_extension_unknown, severity::info},
-        {code::policy_field_duplicate, severity::warning},
-        {code::policy_field_repeated, severity::info},
+        {code::policy_field_duplicate, severity::error},
+        {code::policy_field_repeated, severity::error},
         {code::policy_mx_ip_literal, severity::warning},
-        {code::policy_mx_trailing_dot, severity::warning},
+        {code::policy_mx_trailing_dot, severity::error},
         {code::policy_mx_wildcard, severity::info},
         {code::policy_mx_wildcard_public_suffix, severity::warning},
         {code::policy_mx_duplicate, severity::info},
@@ -208,11 +208,11 @@ TEST_SUITE("codes") {
         {code::policy_line_control, severity::error},
         {code::policy_utf8_invalid, severity::error},
         {code::policy_line_no_colon, severity::error},
-        {code::policy_bom, severity::warning},
-        {code::policy_line_blank, severity::warning},
-        {code::policy_line_trailing_blank, severity::warning},
-        {code::policy_line_leading_whitespace, severity::warning},
-        {code::policy_key_whitespace, severity::warning},
+        {code::policy_bom, severity::error},
+        {code::policy_line_blank, severity::error},
+        {code::policy_line_trailing_blank, severity::error},
+        {code::policy_line_leading_whitespace, severity::error},
+        {code::policy_key_whitespace, severity::error},
         {code::policy_max_age_under_day, severity::warning},
         {code::policy_max_age_under_week, severity::info},
         {code::policy_max_age_leading_zero, severity::info},
@@ -220,14 +220,14 @@ TEST_SUITE("codes") {
         {code::policy_mode_none, severity::info},
         {code::policy_mode_none_long_max_age, severity::warning},
         {code::policy_version_not_first, severity::info},
-        {code::sts_delimiter_space_before, severity::warning},
-        {code::sts_id_duplicate, severity::warning},
+        {code::sts_delimiter_space_before, severity::error},
+        {code::sts_id_duplicate, severity::error},
         {code::sts_extension_unknown, severity::info},
         {code::sts_quoted, severity::error},
         {code::sts_field_whitespace, severity::error},
         {code::txt_strings_joined, severity::info},
         {code::txt_string_too_long, severity::warning},
-        {code::tlsrpt_rua_scheme, severity::warning},
+        {code::tlsrpt_rua_scheme, severity::error},
         {code::tlsrpt_rua_none_usable, severity::error},
         {code::tlsrpt_rua_unencoded, severity::error},
         {code::tlsrpt_rua_size_suffix, severity::error},
@@ -236,6 +236,18 @@ TEST_SUITE("codes") {
         {code::tlsrpt_rua_multiple, severity::info},
         {code::tlsrpt_rua_duplicate, severity::warning},
         {code::lint_truncated, severity::info},
+        // Where real senders decide (docs/SENDERS.md): at least one widely deployed sender rejects these.
+        {code::policy_extension_value_invalid, severity::error},
+        {code::sts_trailing_whitespace, severity::error},
+        {code::tlsrpt_trailing_whitespace, severity::error},
+        {code::tlsrpt_delimiter_space_before, severity::error},
+        {code::tlsrpt_rua_whitespace, severity::error},
+        {code::tlsrpt_rua_not_first, severity::error},
+        {code::policy_not_text, severity::error},
+        {code::policy_value_colon, severity::error},
+        {code::policy_mode_none_without_mx, severity::error},
+        {code::policy_mx_wildcard_provider, severity::info},
+        {code::policy_mx_wildcard_provider_mismatch, severity::warning},
     };
     for (const auto& e : rows) {
       CAPTURE(mtasts::code_name(e.c));
@@ -243,11 +255,25 @@ TEST_SUITE("codes") {
     }
   }
 
+  TEST_CASE("an observed error fails its check: its grade effect agrees with its severity") {
+    // An error that only said so would leave the grade as if the artefact were fine.
+    for (const auto& r : kRows) {
+      CAPTURE(r.name);
+      if (mtasts::code_observation(r.id) != mtasts::observation_state::observed) continue;
+      const auto e = mtasts::code_effect(r.id);
+      if (r.sev == mtasts::severity::error)
+        CHECK((e == mtasts::grade_effect::fails_check || e == mtasts::grade_effect::domain_missing ||
+               e == mtasts::grade_effect::no_grade));
+      else
+        CHECK(e != mtasts::grade_effect::fails_check);
+    }
+  }
+
   TEST_CASE("no_errors") {
     CHECK(mtasts::no_errors({}));
     std::vector<mtasts::finding> f;
     f.push_back({mtasts::code::policy_mode_testing, "m", 2, 7});
-    f.push_back({mtasts::code::policy_bom, "m", 1, 1});
+    f.push_back({mtasts::code::policy_mx_ip_literal, "m", 3, 5});
     CHECK(mtasts::no_errors(f));
     f.push_back({mtasts::code::policy_mode_invalid, "m", 2, 7});
     CHECK_FALSE(mtasts::no_errors(f));

@@ -124,9 +124,16 @@ const std::vector<parser_case>& policy_cases() {
       row("mode testing is reported as not enforced", with_mode("testing"))
           .ok().codes_are({"policy.mode.testing"})
           .with_mode(policy_mode::testing).with_mx(kMx),
-      row("mode none needs no mx", "version: STSv1\nmode: none\nmax_age: 86400\n")
-          .ok().codes_are({"policy.mode.none"})
-          .with_mode(policy_mode::none).with_mx({}).with_max_age(86400),
+      // RFC 8461 allows it; Stalwart and chasquid reject it and keep their cached policy (D14a).
+      row("mode none without an mx line", "version: STSv1\nmode: none\nmax_age: 86400\n")
+          .bad().codes_are({"policy.mode.none", "policy.mode.none_without_mx"})
+          .at("policy.mode.none_without_mx", 2, 1),
+      row("mode none with its mx line misspelt",
+          "version: STSv1\nmode: none\nMX: mail.example.com\nmax_age: 86400\n")
+          .bad().codes_are({"policy.key.typo", "policy.mode.none", "policy.mode.none_without_mx"}),
+      row("mode None (invalid) without mx: only the mode is wrong",
+          "version: STSv1\nmode: None\nmax_age: 86400\n")
+          .bad().codes_are({"policy.mode.invalid"}),
       row("mode none keeps its mx lines",
           "version: STSv1\nmode: none\nmx: mail.example.com\nmax_age: 86400\n")
           .ok().codes_are({"policy.mode.none"})
@@ -220,22 +227,20 @@ const std::vector<parser_case>& policy_cases() {
           .ok().codes_are({"policy.mode.testing", "policy.max_age.leading_zero", "policy.max_age.under_week"})
           .with_max_age(86400),
 
-      // ---- repeated fields (first occurrence wins) ------------------------
-      row("mode repeated with another value: first wins", plus("mode: testing\n"))
-          .ok().codes_are({"policy.field.duplicate"})
-          .at("policy.field.duplicate", 5, 1).with_mode(policy_mode::enforce),
-      row("mode testing first, enforce second: testing wins",
+      // ---- repeated fields: KumoMTA rejects a second version/mode/max_age (D10) ----
+      row("mode repeated with another value", plus("mode: testing\n"))
+          .bad().codes_are({"policy.field.duplicate"}).at("policy.field.duplicate", 5, 1),
+      row("mode testing first, enforce second: the first is the one advised on",
           with_mode("testing") + "mode: enforce\n")
-          .ok().codes_are({"policy.mode.testing", "policy.field.duplicate"})
-          .with_mode(policy_mode::testing),
+          .bad().codes_are({"policy.mode.testing", "policy.field.duplicate"}),
       row("mode repeated with the same value", plus("mode: enforce\n"))
-          .ok().codes_are({"policy.field.repeated"}).at("policy.field.repeated", 5, 1),
-      row("max_age repeated with another value: first wins", plus("max_age: 86400\n"))
-          .ok().codes_are({"policy.field.duplicate"}).with_max_age(604800),
+          .bad().codes_are({"policy.field.repeated"}).at("policy.field.repeated", 5, 1),
+      row("max_age repeated with another value", plus("max_age: 86400\n"))
+          .bad().codes_are({"policy.field.duplicate"}),
       row("max_age repeated with the same value", plus("max_age: 604800\n"))
-          .ok().codes_are({"policy.field.repeated"}).with_max_age(604800),
+          .bad().codes_are({"policy.field.repeated"}),
       row("version repeated", plus("version: STSv1\n"))
-          .ok().codes_are({"policy.field.repeated"}),
+          .bad().codes_are({"policy.field.repeated"}),
       row("mx repeated exactly is kept once", plus("mx: mail.example.com\n"))
           .ok().codes_are({"policy.mx.duplicate"}).with_mx(kMx),
       row("mx repeated three times is kept once",
@@ -284,9 +289,14 @@ const std::vector<parser_case>& policy_cases() {
       row("extension value with UTF-8", plus("comment: caf\xc3\xa9 \xe2\x9c\x93\n"))
           .ok().codes_are({"policy.extension.unknown"})
           .with_ext({{"comment", "caf\xc3\xa9 \xe2\x9c\x93"}}),
+      // The grammar allows ':' in a value; go-mtasts (maddy) rejects a line with two colons (D12d).
       row("extension value containing a colon", plus("url: https://example.com/x\n"))
-          .ok().codes_are({"policy.extension.unknown"})
-          .with_ext({{"url", "https://example.com/x"}}),
+          .bad().codes_are({"policy.extension.unknown", "policy.value.colon"})
+          .at("policy.value.colon", 5, 11),
+      row("a misspelt key whose value holds a colon", plus("Mx: mail.example.com:25\n"))
+          .bad().codes_are({"policy.key.typo", "policy.value.colon"}).at("policy.value.colon", 5, 21),
+      row("an mx value with a colon is an invalid mx, said once", with_mx("mail.example.com:25"))
+          .bad().codes_are({"policy.mx.invalid"}),
       row("two extensions kept in order", plus("a1: x\nb2: y z\n"))
           .ok().codes_are({"policy.extension.unknown"})
           .with_ext({{"a1", "x"}, {"b2", "y z"}}),
@@ -304,50 +314,62 @@ const std::vector<parser_case>& policy_cases() {
           .bad().codes_are({"policy.key.invalid"}),
       row("key with non-ASCII letters", plus("m\xc3\xb6" "de: x\n"))
           .bad().codes_are({"policy.key.invalid"}),
+      // mox and postfix-tlspol reject an empty or control-holding extension value (D12b, D12c).
       row("extension with an empty value", plus("comment:\n"))
-          .ok().codes_are({"policy.extension.unknown", "policy.extension.value_invalid"}),
+          .bad().codes_are({"policy.extension.unknown", "policy.extension.value_invalid"})
+          .at("policy.extension.value_invalid", 5, 9),
       row("extension with only spaces as its value", plus("comment:   \n"))
-          .ok().codes_are({"policy.extension.unknown", "policy.extension.value_invalid"}),
+          .bad().codes_are({"policy.extension.unknown", "policy.extension.value_invalid"}),
 
       // ---- line structure -----------------------------------------------------
+      // ---- line structure: outside the grammar, and strict senders reject it (D1-D6) ----
       row("UTF-8 byte order mark", "\xef\xbb\xbf" + kEnforce)
-          .ok().codes_are({"policy.bom"}).at("policy.bom", 1, 1)
-          .with_mode(policy_mode::enforce).with_mx(kMx).with_max_age(604800),
+          .bad().codes_are({"policy.bom"}).at("policy.bom", 1, 1),
+      row("UTF-8 byte order mark before a CRLF policy",
+          "\xef\xbb\xbfversion: STSv1\r\nmode: testing\r\nmx: mail.example.com\r\nmax_age: 604800\r\n")
+          .bad().codes_are({"policy.bom", "policy.mode.testing"}).at("policy.bom", 1, 1),
       row("blank line between fields",
           "version: STSv1\nmode: enforce\n\nmx: mail.example.com\nmax_age: 604800\n")
-          .ok().codes_are({"policy.line.blank"}).at("policy.line.blank", 3, 1)
-          .with_mx(kMx),
+          .bad().codes_are({"policy.line.blank"}).at("policy.line.blank", 3, 1),
       row("blank line before the first field", "\n" + kEnforce)
-          .ok().codes_are({"policy.line.blank"}).at("policy.line.blank", 1, 1),
+          .bad().codes_are({"policy.line.blank"}).at("policy.line.blank", 1, 1),
       row("blank CRLF line between fields",
           "version: STSv1\r\nmode: enforce\r\n\r\nmx: mail.example.com\r\nmax_age: 604800\r\n")
-          .ok().codes_are({"policy.line.blank"}).at("policy.line.blank", 3, 1),
-      row("two line endings at the end", kEnforce + "\n")
-          .ok().codes_are({"policy.line.trailing_blank"})
-          .at("policy.line.trailing_blank", 5, 1).with_max_age(604800),
+          .bad().codes_are({"policy.line.blank"}).at("policy.line.blank", 3, 1),
+      row("a line of spaces between fields",
+          "version: STSv1\nmode: enforce\n   \nmx: mail.example.com\nmax_age: 604800\n")
+          .bad().codes_are({"policy.line.blank"}).at("policy.line.blank", 3, 1),
+      row("one blank line at the end (two line endings)", kEnforce + "\n")
+          .bad().codes_are({"policy.line.trailing_blank"}).at("policy.line.trailing_blank", 5, 1),
       row("two CRLF at the end",
           "version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmax_age: 604800\r\n\r\n")
-          .ok().codes_are({"policy.line.trailing_blank"}),
-      row("leading space on a line (the field still counts)",
+          .bad().codes_are({"policy.line.trailing_blank"}).at("policy.line.trailing_blank", 5, 1),
+      row("three blank lines at the end: one finding", kEnforce + "\n\n\n")
+          .bad().codes_are({"policy.line.trailing_blank"}).at("policy.line.trailing_blank", 5, 1),
+      row("a line of spaces after the last field", kEnforce + "  ")
+          .bad().codes_are({"policy.line.trailing_blank"}).at("policy.line.trailing_blank", 5, 1),
+      row("leading space on a line",
           "version: STSv1\n mode: enforce\nmx: mail.example.com\nmax_age: 604800\n")
-          .ok().codes_are({"policy.line.leading_whitespace"})
-          .at("policy.line.leading_whitespace", 2, 1).with_mode(policy_mode::enforce),
+          .bad().codes_are({"policy.line.leading_whitespace"}).at("policy.line.leading_whitespace", 2, 1),
       row("leading tab on a line",
           "version: STSv1\nmode: enforce\n\tmx: mail.example.com\nmax_age: 604800\n")
-          .ok().codes_are({"policy.line.leading_whitespace"})
-          .at("policy.line.leading_whitespace", 3, 1).with_mx(kMx),
+          .bad().codes_are({"policy.line.leading_whitespace"}).at("policy.line.leading_whitespace", 3, 1),
+      // Real policies indent every line (a template's indentation): one finding, at the first.
+      row("every line indented: one finding at the first indented line",
+          "version: STSv1\n      mode: testing\n      mx: mail.example.com\n      max_age: 604800\n")
+          .bad().codes_are({"policy.line.leading_whitespace", "policy.mode.testing"})
+          .at("policy.line.leading_whitespace", 2, 1),
       row("column counts the leading space",
           "version: STSv1\n mode: Enforce\nmx: mail.example.com\nmax_age: 604800\n")
           .bad().codes_are({"policy.line.leading_whitespace", "policy.mode.invalid"})
           .at("policy.mode.invalid", 2, 8),
-      row("space before the colon (the field still counts)",
+      row("space before the colon",
           "version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age : 604800\n")
-          .ok().codes_are({"policy.key.whitespace"})
-          .at("policy.key.whitespace", 4, 8).with_max_age(604800),
+          .bad().codes_are({"policy.key.whitespace"}).at("policy.key.whitespace", 4, 8),
       row("tab before the colon",
           "version: STSv1\nmode\t: testing\nmx: mail.example.com\nmax_age: 604800\n")
-          .ok().codes_are({"policy.key.whitespace", "policy.mode.testing"})
-          .at("policy.key.whitespace", 2, 5).with_mode(policy_mode::testing),
+          .bad().codes_are({"policy.key.whitespace", "policy.mode.testing"})
+          .at("policy.key.whitespace", 2, 5),
       row("line without a colon",
           "version: STSv1\nmode enforce\nmx: mail.example.com\nmax_age: 604800\n")
           .bad().codes_are({"policy.line.no_colon", "policy.mode.missing"})
@@ -368,14 +390,28 @@ const std::vector<parser_case>& policy_cases() {
           "version: STSv1\r\nmode: enforce\nmx: mail.example.com\r\nmax_age: 604800\n")
           .ok().codes_are({"policy.line.mixed_endings"})
           .with_mode(policy_mode::enforce).with_mx(kMx).with_max_age(604800),
+      // A control character inside an extension value is that value's problem, whatever it is (D12b).
       row("NUL byte in an extension value", plus("comment: a\0b\n"s))
-          .bad().codes_are({"policy.line.control", "policy.extension.unknown"})
-          .at("policy.line.control", 5, 11),
+          .bad().codes_are({"policy.extension.value_invalid", "policy.extension.unknown"})
+          .at("policy.extension.value_invalid", 5, 11),
       row("DEL in an extension value", plus("comment: a\x7f" "b\n"))
-          .bad().codes_are({"policy.line.control", "policy.extension.unknown"})
-          .at("policy.line.control", 5, 11),
+          .bad().codes_are({"policy.extension.value_invalid", "policy.extension.unknown"})
+          .at("policy.extension.value_invalid", 5, 11),
       row("form feed in an extension value", plus("comment: a\x0c" "b\n"))
-          .bad().codes_are({"policy.line.control", "policy.extension.unknown"}),
+          .bad().codes_are({"policy.extension.value_invalid", "policy.extension.unknown"}),
+      row("lone CR inside an extension value", plus("comment: a\rb\n"))
+          .bad().codes_are({"policy.extension.value_invalid", "policy.extension.unknown"})
+          .at("policy.extension.value_invalid", 5, 11),
+      row("lone CR ending an extension line before the next field is a line ending",
+          "version: STSv1\nmode: enforce\ncomment: a\rmx: mail.example.com\nmax_age: 604800\n")
+          .bad().codes_are({"policy.line.bare_cr", "policy.extension.unknown"})
+          .at("policy.line.bare_cr", 3, 11),
+      row("NUL in a known field's value", with_mode("enf\0rce"s))
+          .bad().codes_are({"policy.line.control", "policy.mode.invalid"}).at("policy.line.control", 2, 10),
+      row("control character in a key", plus("comm\x01ent: x\n"))
+          .bad().codes_are({"policy.line.control", "policy.key.invalid"}).at("policy.line.control", 5, 5),
+      row("control character on a line without a colon", plus("hello\x02\n"))
+          .bad().codes_are({"policy.line.control", "policy.line.no_colon"}).at("policy.line.control", 5, 6),
       row("invalid UTF-8 byte in an extension value", plus("comment: \xff\n"))
           .bad().codes_are({"policy.utf8.invalid", "policy.extension.unknown"})
           .at("policy.utf8.invalid", 5, 10),
@@ -395,7 +431,34 @@ const std::vector<parser_case>& policy_cases() {
       // ---- mx syntax (["*."] Domain, RFC 5321) ---------------------------------
       row("wildcard mx", with_mx("*.example.com"))
           .ok().codes_are({"policy.mx.wildcard"}).with_mx({"*.example.com"}),
-      row("wildcard over a provider suffix", with_mx("*.mail.protection.outlook.com"))
+      // Q2 of docs/SENDERS.md: a provider's own rotating suffix is not advised against.
+      row("Microsoft 365's documented wildcard", with_mx("*.mail.protection.outlook.com"))
+          .ok().codes_are({"policy.mx.wildcard_provider"}).at("policy.mx.wildcard_provider", 3, 5)
+          .with_mx({"*.mail.protection.outlook.com"}),
+      row("Microsoft 365's documented wildcard in upper case", with_mx("*.MAIL.Protection.Outlook.com"))
+          .ok().codes_are({"policy.mx.wildcard_provider"}),
+      row("Cloudflare's documented wildcard", with_mx("*.mx.cloudflare.net"))
+          .ok().codes_are({"policy.mx.wildcard_provider"}),
+      row("Gmail's own wildcard", with_mx("*.gmail-smtp-in.l.google.com"))
+          .ok().codes_are({"policy.mx.wildcard_provider"}),
+      row("a wildcard one label under a provider's suffix is an ordinary wildcard",
+          with_mx("*.eu.mail.protection.outlook.com"))
+          .ok().codes_are({"policy.mx.wildcard"}),
+      row("*.mx.microsoft misses Microsoft's <tenant>.<x>-v1.mx.microsoft hosts", with_mx("*.mx.microsoft"))
+          .ok().codes_are({"policy.mx.wildcard_provider_mismatch"})
+          .at("policy.mx.wildcard_provider_mismatch", 3, 5),
+      row("*.protection.outlook.com misses <tenant>.mail.protection.outlook.com",
+          with_mx("*.protection.outlook.com"))
+          .ok().codes_are({"policy.mx.wildcard_provider_mismatch"}),
+      row("*.outlook.com misses <tenant>.mail.protection.outlook.com", with_mx("*.outlook.com"))
+          .ok().codes_are({"policy.mx.wildcard_provider_mismatch"}),
+      row("*.google.com misses aspmx.l.google.com", with_mx("*.google.com"))
+          .ok().codes_are({"policy.mx.wildcard_provider_mismatch"}),
+      row("*.amazonaws.com misses inbound-smtp.<region>.amazonaws.com", with_mx("*.amazonaws.com"))
+          .ok().codes_are({"policy.mx.wildcard_provider_mismatch"}),
+      row("*.mailgun.org misses the EU region's hosts", with_mx("*.mailgun.org"))
+          .ok().codes_are({"policy.mx.wildcard_provider_mismatch"}),
+      row("a tenant-region pattern under mx.microsoft is an ordinary wildcard", with_mx("*.o-v1.mx.microsoft"))
           .ok().codes_are({"policy.mx.wildcard"}),
       row("wildcard over a registrable domain under a two-label suffix",
           with_mx("*.example.co.uk"))
@@ -443,10 +506,13 @@ const std::vector<parser_case>& policy_cases() {
           .bad().codes_are({"policy.mx.invalid"}),
       row("URL instead of a host", with_mx("https://mail.example.com"))
           .bad().codes_are({"policy.mx.invalid"}),
+      // mox rejects it; Stalwart, mailauth and KumoMTA never match it (D9).
       row("trailing dot", with_mx("mail.example.com."))
-          .ok().codes_are({"policy.mx.trailing_dot"}).with_mx({"mail.example.com."}),
+          .bad().codes_are({"policy.mx.trailing_dot"}).at("policy.mx.trailing_dot", 3, 21),
       row("wildcard with a trailing dot", with_mx("*.example.com."))
-          .ok().codes_are({"policy.mx.wildcard", "policy.mx.trailing_dot"}),
+          .bad().codes_are({"policy.mx.trailing_dot"}),
+      row("provider wildcard with a trailing dot", with_mx("*.mail.protection.outlook.com."))
+          .bad().codes_are({"policy.mx.trailing_dot"}),
       row("U-label instead of an A-label", with_mx("m\xc3\xbcller.example.com"))
           .bad().codes_are({"policy.mx.u_label"}),
       row("IPv4 literal never matches an MX name", with_mx("192.0.2.25"))
@@ -480,16 +546,44 @@ const std::vector<parser_case>& policy_cases() {
           .ok().codes_are({"policy.extension.unknown"}).with_ext({{"a1", "x"}}),
       row("tab inside an extension value (the grammar allows only spaces)",
           plus("comment: a\tb\n"))
-          .ok().codes_are({"policy.extension.unknown", "policy.extension.value_invalid"}),
+          .bad().codes_are({"policy.extension.unknown", "policy.extension.value_invalid"})
+          .at("policy.extension.value_invalid", 5, 11),
+      row("an extension value with both a tab and a colon", plus("note: a\tb:c\n"))
+          .bad().codes_are({"policy.extension.unknown", "policy.extension.value_invalid", "policy.value.colon"})
+          .at("policy.extension.value_invalid", 5, 8).at("policy.value.colon", 5, 10),
       row("tab after the colon on a line that also holds UTF-8", plus("comment:\tcaf\xc3\xa9\n"))
           .ok().codes_are({"policy.extension.unknown"})
           .with_ext({{"comment", "caf\xc3\xa9"}}),
       row("whitespace-only policy", " \n\t\n\r\n").bad().codes_are({"policy.empty"}),
+      // ---- a body that is not a plain-text policy: one diagnosis, nothing else (D16) ----
       row("an HTML page served instead of the policy",
           "<!DOCTYPE html>\n<html><body>Not Found</body></html>\n")
-          .bad().codes_are({"policy.line.no_colon", "policy.version.missing", "policy.mode.missing",
-                            "policy.max_age.missing", "policy.mx.missing"})
-          .at("policy.line.no_colon", 1, 1).at("policy.line.no_colon", 2, 1),
+          .bad().codes_are({"policy.not_text"}).at("policy.not_text", 1, 1),
+      row("an HTML page in lower case after blank lines and indentation",
+          "\r\n\n   <html lang=\"en\"><head><title>Sign in</title></head></html>")
+          .bad().codes_are({"policy.not_text"}),
+      row("an HTML page after a byte order mark", "\xef\xbb\xbf<!doctype html><html></html>")
+          .bad().codes_are({"policy.not_text"}),
+      row("HTML that is not a page start is read line by line", "<p>version: STSv1</p>\n")
+          .bad().codes_are({"policy.key.invalid", "policy.mode.missing", "policy.max_age.missing",
+                            "policy.mx.missing", "policy.version.missing"}),
+      row("an RTF document", "{\\rtf1\\ansi\\ansicpg1252\n\\f0\\fs24 version: STSv1\\\nmode: enforce}\n")
+          .bad().codes_are({"policy.not_text"}).at("policy.not_text", 1, 1),
+      row("UTF-16 little-endian with its byte order mark",
+          "\xff\xfev\0e\0r\0s\0i\0o\0n\0:\0 \0S\0T\0S\0v\0" "1\0\n\0"s)
+          .bad().codes_are({"policy.not_text"}).at("policy.not_text", 1, 1),
+      row("UTF-16 big-endian with its byte order mark",
+          "\xfe\xff\0v\0e\0r\0s\0i\0o\0n\0:\0 \0S\0T\0S\0v\0" "1\0\n"s)
+          .bad().codes_are({"policy.not_text"}),
+      row("UTF-16 little-endian without a byte order mark",
+          "v\0e\0r\0s\0i\0o\0n\0:\0 \0S\0T\0S\0v\0" "1\0\r\0\n\0m\0o\0d\0e\0:\0"s)
+          .bad().codes_are({"policy.not_text"}),
+      row("a few NUL bytes in a text policy are control characters, not UTF-16",
+          "version: STSv1\nmode: enforce\0\nmx: mail.example.com\nmax_age: 604800\n"s)
+          .bad().codes_are({"policy.line.control", "policy.mode.invalid"}),
+      row("a body of NUL bytes only is not UTF-16", std::string(16, '\0'))
+          .bad().codes_are({"policy.line.control", "policy.line.no_colon", "policy.version.missing",
+                            "policy.mode.missing", "policy.max_age.missing", "policy.mx.missing"}),
       row("a line with no key before the colon", plus(": value\n"))
           .bad().codes_are({"policy.key.invalid"}).at("policy.key.invalid", 5, 1),
 
@@ -505,8 +599,11 @@ const std::vector<parser_case>& policy_cases() {
 
       // ---- the finding cap --------------------------------------------------------
       row("thousands of repeated lines: findings capped", kEnforce + repeat("mode: enforce\n", 4000))
-          .ok().codes_are({"policy.field.repeated", "lint.truncated"})
-          .with_mode(policy_mode::enforce),
+          .bad().codes_are({"policy.field.repeated", "lint.truncated"}),
+      row("thousands of indented lines: one finding", "version: STSv1\nmode: enforce\nmax_age: 604800\n" +
+                                                        repeat("  mx: mail.example.com\n", 2000))
+          .bad().codes_are({"policy.line.leading_whitespace", "policy.mx.duplicate", "lint.truncated"})
+          .at("policy.line.leading_whitespace", 4, 1),
   };
   return cases;
 }

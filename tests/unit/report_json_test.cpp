@@ -114,13 +114,23 @@ TEST_SUITE("report_json") {
     check_findings(j["findings"], r.findings);
   }
 
-  TEST_CASE("policy with mode none and no mx") {
+  TEST_CASE("policy with mode none and no mx: invalid (Stalwart and chasquid need an mx), policy null") {
     const auto r = mtasts::lint_policy("version: STSv1\nmode: none\nmax_age: 86400\n");
+    REQUIRE_FALSE(r.valid);
+    const json j = parse(mtasts::to_json(r));
+    REQUIRE_FALSE(j.is_discarded());
+    CHECK(j["valid"] == false);
+    CHECK(j["policy"].is_null());
+    check_findings(j["findings"], r.findings);
+  }
+
+  TEST_CASE("policy with mode none and its mx lines") {
+    const auto r = mtasts::lint_policy("version: STSv1\nmode: none\nmx: mx.example.com\nmax_age: 86400\n");
     REQUIRE(r.valid);
     const json j = parse(mtasts::to_json(r));
     REQUIRE_FALSE(j.is_discarded());
     CHECK(j["policy"]["mode"] == "none");
-    CHECK(j["policy"]["mx"] == json::array());
+    CHECK(j["policy"]["mx"] == json::array({"mx.example.com"}));
     check_findings(j["findings"], r.findings);
   }
 
@@ -185,7 +195,7 @@ TEST_SUITE("report_json") {
 
   TEST_CASE("valid tlsrpt record: kind tlsrpt and the record object") {
     const auto r = mtasts::lint_tlsrpt_record(
-        "v=TLSRPTv1; rua=mailto:a@example.com, https://r.example.com/t");
+        "v=TLSRPTv1; rua=mailto:a@example.com,https://r.example.com/t");
     REQUIRE(r.valid);
     const json j = parse(mtasts::to_json(r));
     REQUIRE_FALSE(j.is_discarded());

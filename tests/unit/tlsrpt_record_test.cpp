@@ -24,10 +24,12 @@ const std::vector<parser_case>& tlsrpt_cases() {
           .ok().codes_are({}).with_rua({"https://reports.example.com/tlsrpt"}),
       row("one trailing semicolon", "v=TLSRPTv1; rua=mailto:tlsrpt@example.com;")
           .ok().codes_are({}).with_rua({"mailto:tlsrpt@example.com"}),
-      // Whitespace after the last field without a final ';' is outside the ABNF; senders trim it.
+      // Whitespace after the last field without a final ';' is outside the ABNF: the record is invalid.
       row("trailing space and no semicolon", "v=TLSRPTv1; rua=mailto:tlsrpt@example.com \t")
-          .ok().codes_are({"tlsrpt.trailing_whitespace"}).at("tlsrpt.trailing_whitespace", 1, 42)
-          .with_rua({"mailto:tlsrpt@example.com"}),
+          .bad().codes_are({"tlsrpt.trailing_whitespace"}).at("tlsrpt.trailing_whitespace", 1, 42),
+      row("trailing space after an extension (mox rejects it)", "v=TLSRPTv1; rua=mailto:tlsrpt@example.com; x=1 ")
+          .bad().codes_are({"tlsrpt.extension.unknown", "tlsrpt.trailing_whitespace"})
+          .at("tlsrpt.trailing_whitespace", 1, 47),
       row("trailing semicolon and space", "v=TLSRPTv1; rua=mailto:tlsrpt@example.com; ")
           .ok().codes_are({}),
       row("scheme in upper case (RFC 3986 schemes are case-insensitive)",
@@ -51,14 +53,18 @@ const std::vector<parser_case>& tlsrpt_cases() {
           "v=TLSRPTv1; rua=mailto:a@example.com,mailto:b@example.com")
           .ok().codes_are({"tlsrpt.rua.multiple"})
           .with_rua({"mailto:a@example.com", "mailto:b@example.com"}),
+      // The ABNF allows whitespace after a comma; Postfix's tlsrpt-reporter then sends no report at all.
       row("whitespace around the comma",
           "v=TLSRPTv1; rua=mailto:a@example.com , https://reports.example.com/t")
-          .ok().codes_are({"tlsrpt.rua.multiple"})
-          .with_rua({"mailto:a@example.com", "https://reports.example.com/t"}),
+          .bad().codes_are({"tlsrpt.rua.whitespace", "tlsrpt.rua.multiple"}).at("tlsrpt.rua.whitespace", 1, 39),
       row("tabs around the comma", "v=TLSRPTv1; rua=mailto:a@example.com\t,\tmailto:b@example.com")
-          .ok().codes_are({"tlsrpt.rua.multiple"})
-          .with_rua({"mailto:a@example.com", "mailto:b@example.com"}),
-      row("three URIs", "v=TLSRPTv1; rua=mailto:a@example.com,mailto:b@example.com, https://c.example.com/r")
+          .bad().codes_are({"tlsrpt.rua.whitespace", "tlsrpt.rua.multiple"}).at("tlsrpt.rua.whitespace", 1, 39),
+      row("whitespace before the comma only", "v=TLSRPTv1; rua=mailto:a@example.com ,mailto:b@example.com")
+          .ok().codes_are({"tlsrpt.rua.multiple"}).with_rua({"mailto:a@example.com", "mailto:b@example.com"}),
+      row("three URIs, a space after the second comma: one finding",
+          "v=TLSRPTv1; rua=mailto:a@example.com,mailto:b@example.com, https://c.example.com/r, mailto:d@example.com")
+          .bad().codes_are({"tlsrpt.rua.whitespace", "tlsrpt.rua.multiple"}).at("tlsrpt.rua.whitespace", 1, 59),
+      row("three URIs", "v=TLSRPTv1; rua=mailto:a@example.com,mailto:b@example.com,https://c.example.com/r")
           .ok().codes_are({"tlsrpt.rua.multiple"})
           .with_rua({"mailto:a@example.com", "mailto:b@example.com", "https://c.example.com/r"}),
 
@@ -73,9 +79,9 @@ const std::vector<parser_case>& tlsrpt_cases() {
           .bad().codes_are({"tlsrpt.version.invalid"}),
       row("rua before the version", "rua=mailto:a@example.com; v=TLSRPTv1")
           .bad().codes_are({"tlsrpt.version.invalid"}),
+      // Postfix accepts it; its tlsrpt-reporter requires "v=TLSRPTv1;" and sends no report.
       row("space before the first semicolon", "v=TLSRPTv1 ; rua=mailto:a@example.com")
-          .ok().codes_are({"tlsrpt.delimiter.space_before"})
-          .at("tlsrpt.delimiter.space_before", 1, 11).with_rua({"mailto:a@example.com"}),
+          .bad().codes_are({"tlsrpt.delimiter.space_before"}).at("tlsrpt.delimiter.space_before", 1, 11),
       row("empty field", "v=TLSRPTv1;; rua=mailto:a@example.com")
           .bad().codes_are({"tlsrpt.field.empty"}),
       row("two trailing semicolons", "v=TLSRPTv1; rua=mailto:a@example.com;;")
@@ -98,8 +104,13 @@ const std::vector<parser_case>& tlsrpt_cases() {
       row("unknown field is ignored", "v=TLSRPTv1; rua=mailto:a@example.com; foo=bar")
           .ok().codes_are({"tlsrpt.extension.unknown"}).at("tlsrpt.extension.unknown", 1, 39)
           .with_ext({{"foo", "bar"}}).with_rua({"mailto:a@example.com"}),
+      // RFC 8460 allows any order; Postfix's tlsrpt-reporter reads rua only right after the version.
       row("unknown field before rua", "v=TLSRPTv1; x-1=y; rua=mailto:a@example.com")
-          .ok().codes_are({"tlsrpt.extension.unknown"}).with_ext({{"x-1", "y"}}),
+          .bad().codes_are({"tlsrpt.extension.unknown", "tlsrpt.rua.not_first"}).at("tlsrpt.rua.not_first", 1, 20),
+      row("a second version field before rua", "v=TLSRPTv1; v=TLSRPTv1; rua=mailto:a@example.com")
+          .bad().codes_are({"tlsrpt.extension.unknown", "tlsrpt.rua.not_first"}),
+      row("a broken field before rua is its own error", "v=TLSRPTv1; x; rua=mailto:a@example.com")
+          .bad().codes_are({"tlsrpt.field.no_equals"}),
       row("rua key is case-sensitive", "v=TLSRPTv1; RUA=mailto:a@example.com")
           .bad().codes_are({"tlsrpt.rua.missing", "tlsrpt.extension.unknown"}),
 
@@ -124,16 +135,32 @@ const std::vector<parser_case>& tlsrpt_cases() {
           .bad().codes_are({"tlsrpt.rua.scheme", "tlsrpt.rua.none_usable"}),
       row("ftp is not a TLS-RPT scheme", "v=TLSRPTv1; rua=ftp://reports.example.com/t")
           .bad().codes_are({"tlsrpt.rua.scheme", "tlsrpt.rua.none_usable"}),
-      row("one usable URI next to an unusable one",
+      // Another scheme: tlsrpt-reporter drops every destination, Stalwart this one and all after it.
+      row("one usable URI next to an unusable scheme",
           "v=TLSRPTv1; rua=mailto:a@example.com,http://reports.example.com/t")
-          .ok().codes_are({"tlsrpt.rua.scheme", "tlsrpt.rua.multiple"})
-          .with_rua({"mailto:a@example.com", "http://reports.example.com/t"}),
+          .bad().codes_are({"tlsrpt.rua.scheme", "tlsrpt.rua.multiple"}).at("tlsrpt.rua.scheme", 1, 38),
+      // A mailto: without an address or an https: without a host has nowhere to deliver.
       row("mailto without @", "v=TLSRPTv1; rua=mailto:tlsrpt")
-          .ok().codes_are({"tlsrpt.rua.mailto_no_at"}).with_rua({"mailto:tlsrpt"}),
+          .bad().codes_are({"tlsrpt.rua.mailto_no_at", "tlsrpt.rua.none_usable"}).at("tlsrpt.rua.mailto_no_at", 1, 24),
+      row("mailto with no address at all", "v=TLSRPTv1; rua=mailto:")
+          .bad().codes_are({"tlsrpt.rua.mailto_no_at", "tlsrpt.rua.none_usable"}),
+      row("mailto with a domain only", "v=TLSRPTv1; rua=mailto:example.com")
+          .bad().codes_are({"tlsrpt.rua.mailto_no_at", "tlsrpt.rua.none_usable"}),
+      row("mailto with an empty domain", "v=TLSRPTv1; rua=mailto:tlsrpt@")
+          .bad().codes_are({"tlsrpt.rua.mailto_no_at", "tlsrpt.rua.none_usable"}),
+      row("mailto without an address but with a query", "v=TLSRPTv1; rua=mailto:?subject=x")
+          .bad().codes_are({"tlsrpt.rua.mailto_no_at", "tlsrpt.rua.none_usable"}),
+      row("a mailto without @ next to a usable URI: reports still go to the usable one",
+          "v=TLSRPTv1; rua=mailto:tlsrpt,mailto:a@example.com")
+          .ok().codes_are({"tlsrpt.rua.mailto_no_at", "tlsrpt.rua.multiple"})
+          .with_rua({"mailto:tlsrpt", "mailto:a@example.com"}),
       row("https with an empty host", "v=TLSRPTv1; rua=https:///tlsrpt")
-          .ok().codes_are({"tlsrpt.rua.https_no_host"}),
+          .bad().codes_are({"tlsrpt.rua.https_no_host", "tlsrpt.rua.none_usable"}),
       row("https without an authority", "v=TLSRPTv1; rua=https:reports")
-          .ok().codes_are({"tlsrpt.rua.https_no_host"}),
+          .bad().codes_are({"tlsrpt.rua.https_no_host", "tlsrpt.rua.none_usable"}),
+      row("an https without a host next to a usable URI",
+          "v=TLSRPTv1; rua=https://,mailto:a@example.com")
+          .ok().codes_are({"tlsrpt.rua.https_no_host", "tlsrpt.rua.multiple"}),
       // The broken URI is the finding; none_usable is kept for well-formed URIs of other schemes.
       row("address without a scheme", "v=TLSRPTv1; rua=tlsrpt@example.com")
           .bad().codes_are({"tlsrpt.rua.invalid"}),
@@ -162,7 +189,7 @@ const std::vector<parser_case>& tlsrpt_cases() {
       row("percent-encoding cut short", "v=TLSRPTv1; rua=https://r.example.com/%4")
           .bad().codes_are({"tlsrpt.rua.invalid"}),
       row("https with nothing after the scheme", "v=TLSRPTv1; rua=https://")
-          .ok().codes_are({"tlsrpt.rua.https_no_host"}),
+          .bad().codes_are({"tlsrpt.rua.https_no_host", "tlsrpt.rua.none_usable"}),
       row("an extension repeated: the first occurrence is kept",
           "v=TLSRPTv1; rua=mailto:a@example.com; x=1; x=2")
           .ok().codes_are({"tlsrpt.extension.unknown"}).with_ext({{"x", "1"}}),

@@ -14,9 +14,16 @@ namespace {
 
 using namespace detail;
 
+/** T1 of docs/SENDERS.md: whitespace after the last field, no final ';'. */
+std::string_view sts_trailing_senders(std::string_view) {
+  return "mox and postfix-tlspol (1.11 and later) reject it; go-mtasts (maddy), postfix-mta-sts-resolver, "
+         "Stalwart, chasquid, mailauth and KumoMTA trim it";
+}
+
 constexpr kind_codes sts_codes{
     "v=STSv1",
     "MTA-STS record",
+    "RFC 8461 §3.1",
     code::sts_empty,
     code::sts_quoted,
     code::sts_character_invalid,
@@ -29,6 +36,10 @@ constexpr kind_codes sts_codes{
     code::sts_field_value_invalid,
     code::sts_extension_unknown,
     code::sts_trailing_whitespace,
+    // T2 of docs/SENDERS.md
+    "chasquid and Halon keep only a record starting with \"v=STSv1;\" and see no policy; go-mtasts (maddy), "
+    "postfix-mta-sts-resolver, mox, postfix-tlspol, Stalwart, mailauth and KumoMTA accept it",
+    &sts_trailing_senders,
 };
 
 
@@ -44,9 +55,16 @@ sts_result lint_sts(std::string_view text, finding_sink& sink) {
     for (const auto& f : tok.fields) {
       if (f.name == "id") {
         if (have_id) {
+          // T4a of docs/SENDERS.md
           sink.add(code::sts_id_duplicate,
-                   "a second id field " + quote(f.value, 40) + (f.value == rec.id ? " (same value)" : "") +
-                       "; senders use the first (" + quote(rec.id, 40) + ")",
+                   "a second id field " + quote(f.value, 40) + (f.value == rec.id ? " (the same value)" : "") +
+                       ": mox rejects a record with two ids; " +
+                       (f.value == rec.id
+                            ? std::string("the other senders use it")
+                            : "the others disagree on which counts: postfix-tlspol uses the first (" +
+                                  quote(rec.id, 40) +
+                                  ", as RFC 8461 §3.2 says), go-mtasts (maddy), postfix-mta-sts-resolver, "
+                                  "Stalwart, mailauth and KumoMTA the last"),
                    1, cols.at(f.name_off));
           continue;
         }

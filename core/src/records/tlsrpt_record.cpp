@@ -13,9 +13,19 @@ namespace {
 
 using namespace detail;
 
+/** The TLS-RPT table of docs/SENDERS.md: whitespace after the last field, no final ';'. */
+std::string_view tlsrpt_trailing_senders(std::string_view last) {
+  if (last == "rua")
+    return "after rua, the reporters we know (mox, Stalwart, Postfix's tlsrpt-reporter) trim it, but a reporter "
+           "that follows RFC 8460's grammar discards the record";
+  return "mox discards the record (it allows no whitespace after an extension value); Stalwart and Postfix's "
+         "tlsrpt-reporter ignore it";
+}
+
 constexpr kind_codes tlsrpt_codes{
     "v=TLSRPTv1",
     "TLS-RPT record",
+    "RFC 8460 §3",
     code::tlsrpt_empty,
     code::tlsrpt_quoted,
     code::tlsrpt_character_invalid,
@@ -28,6 +38,9 @@ constexpr kind_codes tlsrpt_codes{
     code::tlsrpt_field_value_invalid,
     code::tlsrpt_extension_unknown,
     code::tlsrpt_trailing_whitespace,
+    "Postfix accepts it, but its tlsrpt-reporter requires \"v=TLSRPTv1;\" and sends no report; Stalwart and "
+    "mox accept it",
+    &tlsrpt_trailing_senders,
 };
 
 
@@ -46,7 +59,12 @@ bool uri_char(char c) noexcept {
 
 bool is_hex(char c) noexcept { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
-enum class uri_verdict { usable, unusable_scheme, broken };
+/**
+ * usable: a reporter can send to it; unusable: well-formed, but no reporter
+ * can deliver there (another scheme, a mailto: without an address, an https:
+ * URL without a host); broken: not a URI (already an error of its own).
+ */
+enum class uri_verdict { usable, unusable, broken };
 
 uri_verdict check_uri(std::string_view u, std::size_t off, const column_map& cols, finding_sink& sink,
                       std::size_t reported_char) {
@@ -103,23 +121,41 @@ uri_verdict check_uri(std::string_view u, std::size_t off, const column_map& col
   const std::string_view scheme = u.substr(0, s);
   const std::string_view rest = u.substr(s + 1);
   if (iequals(scheme, "mailto")) {
-    const std::size_t at = rest.find('@');
-    if (at == std::string_view::npos || at == 0 || at + 1 == rest.size())
+    // The address ends at a query ("?subject=..."), which reporters drop.
+    const std::string_view address = rest.substr(0, rest.find('?'));
+    const std::size_t at = address.find('@');
+    if (at == std::string_view::npos || at == 0 || at + 1 == address.size()) {
       sink.add(code::tlsrpt_rua_mailto_no_at,
-               "URI " + quote(u) + " is not a full mail address (local-part@domain)", 1, col(s + 1));
+               address.empty()
+                   ? "URI " + quote(u) + " has no address: mox and Stalwart skip it, Postfix's tlsrpt-reporter "
+                                         "mails reports with an empty To:"
+                   : "URI " + quote(u) + " is not a full mail address (local-part@domain): mox skips it, "
+                                         "Stalwart and Postfix's tlsrpt-reporter mail reports to " +
+                         quote(address) + ", which cannot be delivered",
+               1, col(s + 1));
+      return uri_verdict::unusable;
+    }
     return uri_verdict::usable;
   }
   if (iequals(scheme, "https")) {
     bool host = rest.size() > 2 && rest.substr(0, 2) == "//" && rest[2] != '/' && rest[2] != '?' && rest[2] != '#';
-    if (!host)
-      sink.add(code::tlsrpt_rua_https_no_host, "URI " + quote(u) + " has no host after https://", 1, col(s + 1));
+    if (!host) {
+      sink.add(code::tlsrpt_rua_https_no_host,
+               "URI " + quote(u) + " has no host after https://: Stalwart and Postfix's tlsrpt-reporter fail to "
+                                   "upload reports to it (mox sends no https: reports at all)",
+               1, col(s + 1));
+      return uri_verdict::unusable;
+    }
     return uri_verdict::usable;
   }
+  // The TLS-RPT table of docs/SENDERS.md: "other scheme".
   std::string msg = "URI " + quote(u) + " uses the scheme " + quote(scheme) +
-                    "; reporters send only to mailto: and https: URIs";
+                    ", and reporters send only to mailto: and https: URIs";
   if (iequals(scheme, "http")) msg += " (use https:)";
+  msg += ": Postfix's tlsrpt-reporter then drops every destination of the record, Stalwart this URI and every "
+         "one after it, mox skips it";
   sink.add(code::tlsrpt_rua_scheme, msg, 1, col(0));
-  return uri_verdict::unusable_scheme;
+  return uri_verdict::unusable;
 }
 
 tlsrpt_result lint_tlsrpt(std::string_view text, finding_sink& sink) {
@@ -133,6 +169,15 @@ tlsrpt_result lint_tlsrpt(std::string_view text, finding_sink& sink) {
   if (tok.ok) {
     for (const auto& f : tok.fields) {
       if (f.name == "rua") {
+        if (!have_rua && &f != &tok.fields.front()) {
+          // The TLS-RPT table of docs/SENDERS.md: "rua not the first field after v".
+          const field& first = tok.fields.front();
+          sink.add(code::tlsrpt_rua_not_first,
+                   "rua comes after " + quote(std::string(first.name) + "=" + std::string(first.value), 30) +
+                       ": RFC 8460 allows any order, but Postfix's tlsrpt-reporter reads only the field right "
+                       "after v=TLSRPTv1 and, unless it is rua, sends no report; Stalwart and mox accept it",
+                   1, cols.at(f.name_off));
+        }
         if (have_rua) {
           sink.add(code::tlsrpt_rua_duplicate,
                    "a second rua field " + quote(f.value, 40) +
@@ -144,6 +189,7 @@ tlsrpt_result lint_tlsrpt(std::string_view text, finding_sink& sink) {
         // tlsrpt-rua = %s"rua=" tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri)
         std::size_t usable = 0, unusable = 0, broken = 0;
         std::size_t p = 0;
+        bool space_said = false;
         const std::string_view v = f.value;
         if (v.empty()) {
           sink.add(code::tlsrpt_rua_empty, "rua is empty; it needs at least one mailto: or https: URI", 1,
@@ -157,6 +203,16 @@ tlsrpt_result lint_tlsrpt(std::string_view text, finding_sink& sink) {
           while (a < b && is_wsp(v[a])) ++a;
           while (b > a && is_wsp(v[b - 1])) --b;
           const std::string_view u = v.substr(a, b - a);
+          if (p > 0 && a > p && !u.empty() && !space_said) {
+            // The TLS-RPT table of docs/SENDERS.md: "space after comma".
+            space_said = true;
+            sink.add(code::tlsrpt_rua_whitespace,
+                     "whitespace after the comma before " + quote(u, 30) +
+                         ": the ABNF allows it, but Postfix's tlsrpt-reporter splits rua at ',' only, finds a "
+                         "destination that does not start with mailto: or https:, and sends no report to any "
+                         "destination; Stalwart and mox accept it",
+                     1, cols.at(f.value_off + p));
+          }
           if (u.empty()) {
             sink.add(code::tlsrpt_rua_invalid, "rua has an empty entry in its comma-separated list", 1,
                      cols.at(f.value_off + a));
@@ -164,7 +220,7 @@ tlsrpt_result lint_tlsrpt(std::string_view text, finding_sink& sink) {
           } else {
             switch (check_uri(u, f.value_off + a, cols, sink, tok.bad_char)) {
               case uri_verdict::usable: ++usable; break;
-              case uri_verdict::unusable_scheme: ++unusable; break;
+              case uri_verdict::unusable: ++unusable; break;
               case uri_verdict::broken: ++broken; break;
             }
             rec.rua.emplace_back(u);
@@ -174,7 +230,9 @@ tlsrpt_result lint_tlsrpt(std::string_view text, finding_sink& sink) {
         }
         if (usable == 0 && broken == 0)
           sink.add(code::tlsrpt_rua_none_usable,
-                   "rua lists no mailto: or https: URI, so reporters have nowhere to send reports", 1,
+                   "rua lists no usable destination (a mailto: URI with a full address, or an https: URL with a "
+                   "host), so reporters have nowhere to send reports",
+                   1,
                    cols.at(f.value_off));
         const std::size_t destinations = rec.rua.size();  // empty entries are not destinations
         if (destinations > 1)

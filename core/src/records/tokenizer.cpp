@@ -101,9 +101,10 @@ class record_tokenizer {
       while (q < t.size() && is_wsp(t[q])) ++q;
       if (q > p && q < t.size() && t[q] == ';')
         sink_.add(k_.space_before,
-                  "whitespace between " + std::string(v) + " and the first ';': the grammar allows it, but "
-                  "senders keep only records starting with \"" + std::string(v) + ";\" (erratum 6285) and may "
-                  "discard this one",
+                  "whitespace between " + std::string(v) + " and the first ';': the ABNF allows it, but the "
+                  "record does not start with \"" + std::string(v) + ";\", the prefix " + std::string(k_.section) +
+                      " filters on (erratum 6285): " +
+                      std::string(k_.space_before_senders),
                   1, col(base + p));
       else if (q < t.size() && t[q] != ';') {
         sink_.add(k_.version_invalid,
@@ -130,12 +131,14 @@ class record_tokenizer {
         field_at(t, base, a, b, fields);
         // The grammar allows whitespace only around ';' (field-delim = *WSP ";" *WSP):
         // after the last field, without a final ';', it is outside the record.
-        if (end == t.size() && b < end)
+        if (end == t.size() && b < end) {
+          const std::string_view seg = t.substr(a, b - a);
           sink_.add(k_.trailing_whitespace,
-                    "whitespace after the last field " + quote(t.substr(a, b - a), 30) +
-                        ", which the grammar allows only around ';'; most senders trim it, strict ones read it "
-                        "as part of the value and reject the record",
+                    "whitespace after the last field " + quote(seg, 30) +
+                        ", which the grammar allows only around ';', so the record is invalid: " +
+                        std::string(k_.trailing_senders(seg.substr(0, seg.find('=')))),
                     1, col(base + b));
+        }
       }
       p = end;
     }

@@ -26,8 +26,13 @@ namespace mtasts::detail {
 struct kind_codes {
   std::string_view version;  // "v=STSv1"
   std::string_view label;    // "MTA-STS record"
+  std::string_view section;  // "RFC 8461 §3.1": where the record's grammar and prefix rule are
   code empty, quoted, character_invalid, version_invalid, space_before, field_empty, no_equals, whitespace,
       name_invalid, value_invalid, extension_unknown, trailing_whitespace;
+  /** What the senders (or reporters) we know do with whitespace before the first ';' (docs/SENDERS.md). */
+  std::string_view space_before_senders;
+  /** What they do with whitespace after the last field `last_name` when no ';' ends the record. */
+  std::string_view (*trailing_senders)(std::string_view last_name);
 };
 
 
