@@ -4,17 +4,17 @@
  *        core's one JSON mapping (mtasts/json.h). No C++ object handle ever
  *        reaches JS, and no logic lives here: wasm/mtasts.mjs parses the JSON.
  *
- * The core throws nothing; the only C++ exception that can reach here is
- * std::bad_alloc (out of memory), and every entry point answers it instead
- * of letting it escape: a linter with a lint.internal finding (the API
- * promises that linting never throws), the check step with {"error": ...}.
+ * The module is built without exceptions, like the core (docs/ARCHITECTURE.md,
+ * "Exceptions"): nothing here throws or catches. The one failure left is
+ * running out of memory (the heap cannot grow past its maximum), which
+ * aborts the instance; wasm/mtasts.mjs then throws and instantiates a fresh
+ * module on the next load().
  */
 #include <emscripten/bind.h>
 #include <emscripten/heap.h>
 #include <emscripten/val.h>
 #include <malloc.h>
 
-#include <new>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,16 +37,9 @@ emscripten::val answer(std::string json) {
       last_answer.size(), reinterpret_cast<const unsigned char*>(last_answer.data())));
 }
 
-/** A linter's answer, or its own report of running out of memory. */
-template <class Result, class F>
+template <class F>
 emscripten::val lint(F&& f) {
-  try {
-    return answer(mtasts::to_json(f()));
-  } catch (...) {
-    Result r;
-    r.findings.push_back({mtasts::code::lint_internal, "the linter ran out of memory", 0, 0});
-    return answer(mtasts::to_json(r));
-  }
+  return answer(mtasts::to_json(f()));
 }
 
 /**
@@ -69,33 +62,27 @@ std::optional<std::vector<std::string>> strings_of(const emscripten::val& arr) {
 const char* const not_strings = "{\"error\":\"a record's character-strings must be strings\"}";
 
 emscripten::val lint_policy(const std::string& body) {
-  return lint<mtasts::policy_result>([&] { return mtasts::lint_policy(body); });
+  return lint([&] { return mtasts::lint_policy(body); });
 }
 emscripten::val lint_sts(const std::string& text) {
-  return lint<mtasts::sts_result>([&] { return mtasts::lint_sts_record(text); });
+  return lint([&] { return mtasts::lint_sts_record(text); });
 }
 emscripten::val lint_sts_strings(const emscripten::val& strings) {
   auto list = strings_of(strings);
   if (!list) return answer(not_strings);
-  return lint<mtasts::sts_result>([&] { return mtasts::lint_sts_record(*list); });
+  return lint([&] { return mtasts::lint_sts_record(*list); });
 }
 emscripten::val lint_tlsrpt(const std::string& text) {
-  return lint<mtasts::tlsrpt_result>([&] { return mtasts::lint_tlsrpt_record(text); });
+  return lint([&] { return mtasts::lint_tlsrpt_record(text); });
 }
 emscripten::val lint_tlsrpt_strings(const emscripten::val& strings) {
   auto list = strings_of(strings);
   if (!list) return answer(not_strings);
-  return lint<mtasts::tlsrpt_result>([&] { return mtasts::lint_tlsrpt_record(*list); });
+  return lint([&] { return mtasts::lint_tlsrpt_record(*list); });
 }
 
 /** One step of the domain check: the state as JSON (UTF-8 bytes) in, {requests, report} or {error} out. */
-emscripten::val check_step(const std::string& state_json) {
-  try {
-    return answer(mtasts::check::step_json(state_json));
-  } catch (const std::bad_alloc&) {
-    return answer("{\"error\":\"the check ran out of memory\"}");
-  }
-}
+emscripten::val check_step(const std::string& state_json) { return answer(mtasts::check::step_json(state_json)); }
 
 bool mx_matches(const std::string& pattern, const std::string& host) { return mtasts::mx_matches(pattern, host); }
 bool is_host_name(const std::string& name) { return mtasts::is_host_name(name); }

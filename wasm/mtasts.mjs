@@ -41,6 +41,9 @@ export const DEFAULT_TOTAL_TIMEOUT_MS = 30000;
 /** @type {Promise<import('./mtasts.d.ts').Mtasts> | null} */
 let loading = null;
 
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+
 /**
  * Loads and instantiates the module, once. A failed load is not cached, so a
  * later call can retry.
@@ -105,12 +108,20 @@ async function instantiate() {
    * escape. The answer is a view of wasm memory, valid until the next call,
    * so it is decoded at once.
    */
+  let broken = false;
   function call(fn, ...args) {
+    if (broken) throw new Error('mtasts: the WebAssembly core stopped after an earlier failure; call load() again for a new one');
     let text;
     try {
       text = decoder.decode(fn(...args));
     } catch (err) {
-      throw new Error(`mtasts: the WebAssembly core failed: ${describe(err)}`, { cause: err });
+      // The module has no exceptions: the only way here is an abort (out of
+      // memory), after which this instance must not be used again. The next
+      // load() makes a new one.
+      broken = true;
+      loading = null;
+      throw new Error(`mtasts: the WebAssembly core failed (${describe(err)}); call load() again for a new instance`,
+        { cause: err });
     }
     const out = JSON.parse(text);
     if (out && typeof out.error === 'string') throw new Error(`mtasts: ${out.error}`);
@@ -309,6 +320,10 @@ async function instantiate() {
   return Object.freeze({
     version,
     lintPolicy(text) {
+      // A short ASCII text goes to embind as it is (its copy into wasm memory
+      // is cheaper than a call to the native TextEncoder); anything else as
+      // UTF-8 bytes.
+      if (typeof text === 'string' && text.length <= 2048 && ASCII.test(text)) return call(core.lintPolicy, text);
       return call(core.lintPolicy, textOrBytes(text, 'lintPolicy'));
     },
     lintStsRecord(textOrStrings) {

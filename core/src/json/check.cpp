@@ -1,7 +1,8 @@
 /**
  * @file check.cpp
  * @brief The JSON mapping (json.h), part two: the domain check's requests,
- *        observations, state and report (check.h's structs, member by member).
+ *        observations, state and report (check.h's structs, member by member),
+ *        and the limits.
  *
  * Reading: input is untrusted (the host's JSON), and the core throws
  * nothing, so only nlohmann's non-throwing calls are used: parse with
@@ -13,6 +14,7 @@
 
 #include "mtasts/base64.h"
 #include "mtasts/json.h"
+#include "mtasts/limits.h"
 #include "common.h"
 
 namespace mtasts::check {
@@ -429,3 +431,30 @@ std::string step_json(std::string_view state_json) {
 }
 
 }  // namespace mtasts::check
+
+namespace mtasts {
+
+std::string limits_json() {
+  using namespace json_detail;
+  json j = json::object();
+  put(j, "policy_max_bytes", limits::policy_max_bytes);
+  put(j, "policy_large_bytes", limits::policy_large_bytes);
+  put(j, "max_age_max", limits::max_age_max);
+  put(j, "max_age_week", limits::max_age_week);
+  put(j, "max_age_day", limits::max_age_day);
+  put(j, "max_age_withdraw", limits::max_age_withdraw);
+  put(j, "mx_hosts", limits::mx_hosts);
+  put(j, "tlsa_cap", limits::tlsa_cap);
+  put(j, "cname_hops", limits::cname_hops);
+  put(j, "cname_chain_in_answer", limits::cname_chain_in_answer);
+  put(j, "dns_message_max", limits::dns_message_max);
+  put(j, "pointer_hops", limits::pointer_hops);
+  put(j, "domain_max_length", limits::domain_max_length);
+  put(j, "dns_timeout_ms", limits::dns_timeout_ms);
+  put(j, "policy_timeout_ms", limits::policy_timeout_ms);
+  put(j, "total_timeout_ms", limits::total_timeout_ms);
+  put(j, "findings_per_code", limits::findings_per_code);
+  put(j, "findings_total", limits::findings_total);
+  return dump(j);
+}
+}  // namespace mtasts

@@ -1,7 +1,7 @@
 /**
  * @file lint.cpp
- * @brief The JSON mapping (json.h), part one: the linters' reports, the
- *        finding every report holds, and the limits. Together with check.cpp
+ * @brief The JSON mapping (json.h), part one: the linters' reports and the
+ *        finding every report holds. Together with check.cpp
  *        the only code of the core that includes nlohmann/json.hpp.
  *
  * Writing: nlohmann::ordered_json, so members keep the order this file
@@ -123,26 +123,4 @@ std::string to_json(const tlsrpt_result& r) {
   return dump(j);
 }
 
-std::string limits_json() {
-  json j = json::object();
-  put(j, "policy_max_bytes", limits::policy_max_bytes);
-  put(j, "policy_large_bytes", limits::policy_large_bytes);
-  put(j, "max_age_max", limits::max_age_max);
-  put(j, "max_age_week", limits::max_age_week);
-  put(j, "max_age_day", limits::max_age_day);
-  put(j, "max_age_withdraw", limits::max_age_withdraw);
-  put(j, "mx_hosts", limits::mx_hosts);
-  put(j, "tlsa_cap", limits::tlsa_cap);
-  put(j, "cname_hops", limits::cname_hops);
-  put(j, "cname_chain_in_answer", limits::cname_chain_in_answer);
-  put(j, "dns_message_max", limits::dns_message_max);
-  put(j, "pointer_hops", limits::pointer_hops);
-  put(j, "domain_max_length", limits::domain_max_length);
-  put(j, "dns_timeout_ms", limits::dns_timeout_ms);
-  put(j, "policy_timeout_ms", limits::policy_timeout_ms);
-  put(j, "total_timeout_ms", limits::total_timeout_ms);
-  put(j, "findings_per_code", limits::findings_per_code);
-  put(j, "findings_total", limits::findings_total);
-  return dump(j);
-}
 }  // namespace mtasts
