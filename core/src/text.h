@@ -98,8 +98,7 @@ class finding_sink {
  public:
   static constexpr std::size_t per_code_cap = limits::findings_per_code;
   static constexpr std::size_t total_cap = limits::findings_total;
-  /** Cold: reporting is the exception, so the compiler keeps the code that builds messages small and out of the way. */
-  [[gnu::cold]] void add(code c, std::string message, std::uint32_t line = 0, std::uint32_t column = 0);
+  void add(code c, std::string message, std::uint32_t line = 0, std::uint32_t column = 0);
   bool has(code c) const noexcept;
   /** No error was raised (listed or not). */
   bool valid() const noexcept { return !any_error_; }
