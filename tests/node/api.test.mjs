@@ -615,12 +615,61 @@ describe('mxMatches (RFC 8461 §4.1)', () => {
     ['*mail.example.com', 'mail.example.com', false],
     ['a.*.example.com', 'a.b.example.com', false],
     ['*.*.example.com', 'a.b.example.com', false],
+    // RFC 8461 §3.2 matches A-labels: a host given as a U-label is compared as its A-label
+    ['mail.xn--bcher-kva.example', 'mail.bücher.example', true],
+    ['*.xn--bcher-kva.example', 'MX1.Bücher.example.', true],
+    ['mail.xn--bcher-kva.example', 'mail.bucher.example', false],
+    // ... but a U-label pattern stays invalid (the policy grammar is A-labels only)
+    ['mail.bücher.example', 'mail.bücher.example', false],
+    ['mail.bücher.example', 'mail.xn--bcher-kva.example', false],
+    // a host that is no host name at all
+    ['*.example.com', 'a b.example.com', false],
   ];
   for (const [pattern, host, want] of table) {
     test(`mxMatches(${JSON.stringify(pattern)}, ${JSON.stringify(host)}) === ${want}`, () => {
       assert.equal(m.mxMatches(pattern, host), want);
     });
   }
+});
+
+// ===========================================================================
+describe('isHostName and the limits (the core\'s grammar and limits.h)', () => {
+  const table = [
+    ['mail.example.com', true], ['mail.example.com.', true], ['MX-1.Example.COM', true], ['xn--bcher-kva.example', true],
+    ['localhost', false], ['192.0.2.1', false], ['example.123', false], ['-a.example.com', false], ['a-.example.com', false],
+    ['a_b.example.com', false], ['*.example.com', false], ['bücher.example', false], ['a..example.com', false], ['', false],
+    [`${'a'.repeat(64)}.example.com`, false], [`${'a'.repeat(63)}.example.com`, true],
+    [`${'a.'.repeat(126)}com`, false],
+  ];
+  for (const [name, want] of table) {
+    test(`isHostName(${JSON.stringify(name.length > 40 ? `${name.slice(0, 20)}…` : name)}) === ${want}`, () => {
+      assert.equal(m.isHostName(name), want);
+    });
+  }
+  test('isHostName takes only a string', () => {
+    for (const v of [42, null, undefined, {}]) assert.throws(() => m.isHostName(v), TypeError);
+  });
+  test('m.limits: frozen, the values of limits.h, and the host defaults the module exports agree with them', () => {
+    const L = m.limits;
+    assert.ok(Object.isFrozen(L));
+    assert.equal(L.policy_max_bytes, 65536);
+    assert.equal(L.max_age_max, 31557600);
+    assert.equal(L.max_age_week, 604800);
+    assert.equal(L.max_age_day, 86400);
+    assert.equal(L.mx_hosts, 100);
+    assert.equal(L.tlsa_cap, 10);
+    assert.equal(L.dns_message_max, 65535);
+    assert.equal(L.dns_timeout_ms, api.DEFAULT_DNS_TIMEOUT_MS);
+    assert.equal(L.policy_timeout_ms, api.DEFAULT_POLICY_TIMEOUT_MS);
+    assert.equal(L.total_timeout_ms, api.DEFAULT_TOTAL_TIMEOUT_MS);
+  });
+  test('the limits are the ones the linter applies: max_age_max and a week', () => {
+    const at = (age) => m.lintPolicy(`version: STSv1\nmode: enforce\nmx: mx.example.com\nmax_age: ${age}\n`);
+    assert.equal(at(m.limits.max_age_max).valid, true);
+    assert.equal(at(m.limits.max_age_max + 1).valid, false);
+    assert.ok(at(m.limits.max_age_week - 1).findings.some((f) => f.code === 'policy.max_age.under_week'));
+    assert.ok(!at(m.limits.max_age_week).findings.some((f) => f.code === 'policy.max_age.under_week'));
+  });
 });
 
 // ===========================================================================
