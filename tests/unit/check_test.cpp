@@ -87,13 +87,6 @@ const mtasts::finding* finding_of(const check::report& r, std::string_view code)
 
 bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
 
-std::string grade_text(const std::optional<check::grade>& g) {
-  return g ? std::string(check::grade_name(*g)) : std::string("null");
-}
-std::string range_text(const std::optional<std::pair<check::grade, check::grade>>& r) {
-  return r ? std::string(check::grade_name(r->first)) + ".." + std::string(check::grade_name(r->second)) : "none";
-}
-
 // ===========================================================================
 // JSON boundary helpers
 
