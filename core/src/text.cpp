@@ -123,10 +123,25 @@ std::uint32_t column_map::at(std::size_t off) const noexcept {
 
 std::string quote(std::string_view s, std::size_t max) {
   static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out = "\"";
+  std::string out;
+  out.reserve(s.size() < max ? s.size() + 2 : max + 5);
+  out += '"';
   std::size_t shown = 0;
   std::size_t i = 0;
   while (i < s.size()) {
+    // A run of plain printable ASCII is appended at once: most evidence is one.
+    std::size_t run = i;
+    while (run < s.size() && shown + (run - i) < max) {
+      const auto u = static_cast<unsigned char>(s[run]);
+      if (u < 0x20 || u >= 0x7F || u == '"' || u == '\\') break;
+      ++run;
+    }
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      shown += run - i;
+      i = run;
+      continue;
+    }
     if (shown >= max) {
       out += "\xE2\x80\xA6";  // U+2026 HORIZONTAL ELLIPSIS
       break;
@@ -139,12 +154,10 @@ std::string quote(std::string_view s, std::size_t max) {
       else if (c == '\n') out += "\\n";
       else if (c == '"') out += "\\\"";
       else if (c == '\\') out += "\\\\";
-      else if (is_ctl(c)) {
+      else {  // another control character, or DEL
         out += "\\x";
         out += hex[(static_cast<unsigned char>(c) >> 4) & 0xF];
         out += hex[static_cast<unsigned char>(c) & 0xF];
-      } else {
-        out += c;
       }
       i += 1;
     } else if (n == 0) {
