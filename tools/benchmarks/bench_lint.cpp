@@ -6,6 +6,7 @@
  *   mtasts_bench_lint CORPUS_DIR [--rounds=N] [--round-ms=M] [--warm-ms=W]
  *
  * CORPUS_DIR holds (tools/benchmarks/corpus/README.md):
+ *   typical.txt           one valid policy as most domains publish it
  *   policies/NN-name.txt  one policy body per file, bytes as served
  *   policy-64k.txt        one policy body near the 64 KB limit
  *   sts-records.txt       one _mta-sts TXT record per line
@@ -31,10 +32,11 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "mtasts/mtasts.h"
 #include "mtasts/json.h"
@@ -116,15 +118,6 @@ figures measure(const std::vector<std::string>& inputs, Lint lint, const method&
   return f;
 }
 
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
 int usage(const char* why) {
   std::fprintf(stderr, "mtasts_bench_lint: %s\nusage: mtasts_bench_lint CORPUS_DIR [--rounds=N] [--round-ms=M] [--warm-ms=W]\n", why);
   return 2;
@@ -158,11 +151,12 @@ int main(int argc, char** argv) {
     if (!read_file(n, body)) return usage("cannot read a policy file");
     policies.push_back(std::move(body));
   }
-  std::string big, sts_text, tlsrpt_text;
-  if (!read_file(dir / "policy-64k.txt", big) || !read_file(dir / "sts-records.txt", sts_text) ||
+  std::string typical, big, sts_text, tlsrpt_text;
+  if (!read_file(dir / "typical.txt", typical) || !read_file(dir / "policy-64k.txt", big) || !read_file(dir / "sts-records.txt", sts_text) ||
       !read_file(dir / "tlsrpt-records.txt", tlsrpt_text)) {
-    return usage("cannot read policy-64k.txt, sts-records.txt or tlsrpt-records.txt");
+    return usage("cannot read typical.txt, policy-64k.txt, sts-records.txt or tlsrpt-records.txt");
   }
+  const std::vector<std::string> typicals{typical};
   const std::vector<std::string> bigs{big};
   const auto sts = lines_of(sts_text);
   const auto tlsrpt = lines_of(tlsrpt_text);
@@ -177,24 +171,18 @@ int main(int argc, char** argv) {
     figures f;
   };
   const row rows[] = {
+      {"typical", 1, measure(typicals, lint_policy, how)},
       {"policy", policies.size(), measure(policies, lint_policy, how)},
       {"policy-64k", 1, measure(bigs, lint_policy, how)},
       {"sts", sts.size(), measure(sts, lint_sts, how)},
       {"tlsrpt", tlsrpt.size(), measure(tlsrpt, lint_tlsrpt, how)},
   };
 
-  std::ostringstream out;
-  out << "{\"version\":" << json_string(mtasts::version()) << ",\"rounds\":" << how.rounds
-      << ",\"round_ms\":" << how.round_ms << ",\"warm_ms\":" << how.warm_ms
-      << ",\"rows\":[";
-  bool first = true;
+  nlohmann::ordered_json out = {{"version", mtasts::version()}, {"rounds", how.rounds},
+                                 {"round_ms", how.round_ms}, {"warm_ms", how.warm_ms}, {"rows", nlohmann::ordered_json::array()}};
   for (const auto& r : rows) {
-    if (!first) out << ',';
-    first = false;
-    out << "{\"kind\":\"" << r.kind << "\",\"inputs\":" << r.inputs << ",\"lint_us\":" << r.f.lint_us
-        << ",\"lint_json_us\":" << r.f.lint_json_us << '}';
+    out["rows"].push_back({{"kind", r.kind}, {"inputs", r.inputs}, {"lint_us", r.f.lint_us}, {"lint_json_us", r.f.lint_json_us}});
   }
-  out << "]}\n";
-  std::fputs(out.str().c_str(), stdout);
+  std::puts(out.dump().c_str());
   return 0;
 }

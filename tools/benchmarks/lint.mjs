@@ -38,15 +38,17 @@ import { CORPUS, DIST, NATIVE_BUILD, REPO, median } from './common.mjs';
 
 export const MAILAUTH_VERSION = '7.1.0';
 
-/** The corpus as four lists of inputs: { policy: [{name, text}], 'policy-64k', sts, tlsrpt }. */
+/** The corpus as five lists of inputs: { typical: [{name, text}], policy, 'policy-64k', sts, tlsrpt }. */
 export function readCorpus(dir = CORPUS) {
   const lines = (file) => readFileSync(join(dir, file), 'utf8').split('\n').filter((l) => l !== '')
     .map((text, i) => ({ name: `${file}:${i + 1}`, text }));
   const policies = readdirSync(join(dir, 'policies')).filter((f) => f.endsWith('.txt')).sort()
     .map((f) => ({ name: f, text: readFileSync(join(dir, 'policies', f)).toString('utf8') }));
+  const one = (file) => [{ name: file, text: readFileSync(join(dir, file)).toString('utf8') }];
   return {
+    typical: one('typical.txt'),
     policy: policies,
-    'policy-64k': [{ name: 'policy-64k.txt', text: readFileSync(join(dir, 'policy-64k.txt')).toString('utf8') }],
+    'policy-64k': one('policy-64k.txt'),
     sts: lines('sts-records.txt'),
     tlsrpt: lines('tlsrpt-records.txt'),
   };
@@ -107,14 +109,14 @@ export async function benchLint({ rounds = 15, roundMs = 50, warmMs = 1500 } = {
   if (mailauth.error) notes.push(mailauth.error);
   else if (mailauth.version !== MAILAUTH_VERSION) notes.push(`mailauth ${mailauth.version} installed, ${MAILAUTH_VERSION} expected`);
 
-  const ours = { policy: (t) => m.lintPolicy(t), 'policy-64k': (t) => m.lintPolicy(t), sts: (t) => m.lintStsRecord(t), tlsrpt: (t) => m.lintTlsRptRecord(t) };
+  const ours = { typical: (t) => m.lintPolicy(t), policy: (t) => m.lintPolicy(t), 'policy-64k': (t) => m.lintPolicy(t), sts: (t) => m.lintStsRecord(t), tlsrpt: (t) => m.lintTlsRptRecord(t) };
   const resolverFor = (text) => async () => [[text]];
   const theirs = (strict) => {
     if (!mailauth.mod) return null;
     const { parsePolicy, resolvePolicy } = mailauth.mod;
     const policy = (t) => { try { return parsePolicy(t, { strict }); } catch { return null; } };
     return {
-      policy, 'policy-64k': policy,
+      typical: policy, policy, 'policy-64k': policy,
       // The resolver closes over the record: one per input, made before timing.
       sts: (x) => resolvePolicy('example.com', { strict, resolver: x.resolver }).catch(() => false),
       tlsrpt: null,
@@ -124,7 +126,7 @@ export async function benchLint({ rounds = 15, roundMs = 50, warmMs = 1500 } = {
   const strict = theirs(true);
 
   const rows = [];
-  for (const kind of ['policy', 'policy-64k', 'sts', 'tlsrpt']) {
+  for (const kind of ['typical', 'policy', 'policy-64k', 'sts', 'tlsrpt']) {
     const inputs = corpus[kind];
     const texts = inputs.map((x) => x.text);
     const withResolvers = inputs.map((x) => ({ ...x, resolver: resolverFor(x.text) }));

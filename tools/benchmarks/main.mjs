@@ -45,7 +45,7 @@ say(`dist: ${DIST}${q ? '   (--quick: fewer rounds and runs, not for the docs)' 
 if (args.only.includes('lint')) {
   const r = await benchLint(q ? { rounds: 5, roundMs: 20, warmMs: 500 } : {});
   out.lint = r;
-  const name = { policy: 'policies (real-world shapes)', 'policy-64k': 'policy near 64 KB', sts: '_mta-sts TXT records', tlsrpt: 'TLS-RPT TXT records' };
+  const name = { typical: 'a typical policy', policy: 'policies (real-world shapes)', 'policy-64k': 'policy near 64 KB', sts: '_mta-sts TXT records', tlsrpt: 'TLS-RPT TXT records' };
   const us = (v) => (v === null ? 'n/a' : num(v, v < 10 ? 2 : 1));
   say(`\nlint time per call, µs (the mean over one corpus pass; median of ${r.rounds} rounds of ≥ ${r.roundMs} ms after ${r.warmMs} ms of warm-up)`);
   say(table([
