@@ -279,6 +279,22 @@ function writeRdata(w, type, data) {
 }
 
 /**
+ * A DNS message damaged as a scenario asks: `truncate` keeps the first n
+ * bytes (n < 0 drops the last -n), `padTo` appends zero bytes up to n.
+ * Either may be undefined. Shared by this fake network and the e2e world.
+ */
+export function damage(msg, truncate, padTo) {
+  let out = msg;
+  if (truncate !== undefined) out = out.subarray(0, truncate < 0 ? Math.max(0, out.length + truncate) : truncate);
+  if (padTo !== undefined && padTo > out.length) {
+    const padded = new Uint8Array(padTo);
+    padded.set(out);
+    out = padded;
+  }
+  return out;
+}
+
+/**
  * Builds a DNS response.
  * @param {{ id?: number, rd?: boolean, opcode?: number, qname: string, qtype: number, qclass?: number,
  *           rcode?: number, ad?: boolean, tc?: boolean, aa?: boolean,
@@ -594,15 +610,7 @@ export function makeNet({
     if (respond !== undefined) return respond({ q, query, signal, message });
     const garbage = pick('garbage');
     if (garbage !== undefined) return new Response(stream(garbage), { status: 200, headers: headers(garbage) });
-    let msg = message();
-    const truncate = pick('truncate');
-    if (truncate !== undefined) msg = msg.subarray(0, truncate < 0 ? Math.max(0, msg.length + truncate) : truncate);
-    const padTo = pick('padTo');
-    if (padTo !== undefined && padTo > msg.length) {
-      const padded = new Uint8Array(padTo);
-      padded.set(msg);
-      msg = padded;
-    }
+    const msg = damage(message(), pick('truncate'), pick('padTo'));
     return new Response(stream(msg), { status: 200, headers: headers(msg) });
   }
 

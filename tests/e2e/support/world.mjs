@@ -42,7 +42,7 @@
 import http2 from 'node:http2';
 import tls from 'node:tls';
 import {
-  resolve, buildResponse, parseQuery, base64urlDecode, TYPE, TYPE_NAME, RCODE,
+  resolve, buildResponse, damage, parseQuery, base64urlDecode, TYPE, TYPE_NAME, RCODE,
 } from '../../support/fake-net.mjs';
 
 export const RESOLVER_HOST = 'doh.test';
@@ -187,22 +187,13 @@ export async function startWorld({ zone = {}, hosts = {}, everyQuery, followCnam
       if (garbage !== undefined) { send(res, 200, headers, garbage); return; }
       const r = resolve(zone, q.name, q.type, { followCname: scenario.followCname });
       if (every?.rcode !== undefined) { r.rcode = rcodeValue(every.rcode); r.answers = []; }
-      let msg = buildResponse({
+      const msg = damage(buildResponse({
         id: pick('wrongId') ? (q.id ^ 0x5a5a) || 1 : q.id,
         rd: q.rd, opcode: q.opcode,
         qname: pick('wrongQuestion') ? 'wrong.question.invalid' : q.name, qtype: q.type, qclass: q.qclass,
         rcode: r.rcode, ad: r.ad && r.rcode === 0, tc: !!pick('tc'), answers: r.answers, ede: pick('ede'),
         compress: !!pick('compress'),
-      });
-      // As fake-net: only the first n bytes (n < 0 drops -n), or zero bytes appended up to n.
-      const truncate = pick('truncate');
-      if (truncate !== undefined) msg = msg.subarray(0, truncate < 0 ? Math.max(0, msg.length + truncate) : truncate);
-      const padTo = pick('padTo');
-      if (padTo !== undefined && padTo > msg.length) {
-        const padded = new Uint8Array(padTo);
-        padded.set(msg);
-        msg = padded;
-      }
+      }), pick('truncate'), pick('padTo'));
       record.rcode = r.rcode;
       send(res, 200, headers, msg);
     };
