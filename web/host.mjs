@@ -349,7 +349,8 @@ export async function dohQuery(resolverUrl, dns, {
  * Sequence: a `mode:'cors', redirect:'manual'` GET; if that rejects, a
  * `mode:'no-cors', redirect:'follow'` probe (no-cors forbids 'manual') to tell
  * "reachable but not readable" (`cors-blocked`) from `unreachable`; if
- * cors-blocked and a `relay` template is given, a cors GET of the relay URL.
+ * cors-blocked and a `relay` template is given, a cors GET of the relay URL
+ * (redirect 'follow': the relay answers a redirect without a Location).
  * `timeoutMs` bounds the whole sequence (one deadline).
  *
  * The body is read up to `maxBytes + 1` bytes: if it is longer, the read
@@ -462,9 +463,19 @@ export async function fetchPolicy(url, {
     let origin = '';
     try { origin = new URL(relayUrl).origin; } catch { /* keep it out */ }
     try {
+      // redirect 'follow', not 'manual': tools/relay reports the policy
+      // host's redirect as its 3xx status with no Location, and a browser
+      // turns any 3xx fetched with 'manual' into an opaque redirect (status
+      // 0, no headers), which would hide the policy host's answer. With no
+      // Location there is nothing to follow; a relay that does redirect us
+      // (`redirected`) is not doing a relay's job and is reported as failing.
       const response = await untilAborted(fetch(relayUrl, {
-        ...common, mode: 'cors', redirect: 'manual', signal: deadline.signal,
+        ...common, mode: 'cors', redirect: 'follow', signal: deadline.signal,
       }), deadline.signal);
+      if (response?.redirected === true) {
+        discardBody(response);
+        return relayFailed('relay: it redirected the request to another URL instead of reporting the policy host\'s answer');
+      }
       // The relay's own failures (tools/relay: bad request, upstream
       // unreachable, timeout) are marked, so they are never taken for the
       // policy host's status. Only an answer marked as the upstream's

@@ -234,10 +234,10 @@ describe('fetchPolicy', () => {
   const URL_GOOD = 'https://mta-sts.good.test/.well-known/mta-sts.txt';
   const policyUrl = (name) => `https://mta-sts.${name}.test/.well-known/mta-sts.txt`;
 
-  function assertCorsInit(init) {
+  function assertCorsInit(init, redirect = 'manual') {
     assert.equal(init.method, 'GET');
     assert.equal(init.mode, 'cors');
-    assert.equal(init.redirect, 'manual');
+    assert.equal(init.redirect, redirect);
     assert.equal(init.cache, 'no-store');
     assert.equal(init.credentials, 'omit');
     assert.equal(init.referrerPolicy, 'no-referrer');
@@ -389,7 +389,42 @@ describe('fetchPolicy', () => {
     assert.equal(new TextDecoder().decode(bytesOf(obs)), POLICY);
     assert.equal(f.calls.length, 3);
     assert.equal(f.calls[2].url, relayUrl);
-    assertCorsInit(f.calls[2].init);
+    // 'follow' for the relay: it reports a redirect as a 3xx without a Location, which a browser
+    // would hide behind an opaque redirect with 'manual' (the next test).
+    assertCorsInit(f.calls[2].init, 'follow');
+  });
+
+  test('the policy host redirects, the relay passes the 3xx on without a Location → redirect via relay', async () => {
+    const f = fakeFetch((url, init) => {
+      if (url.startsWith('https://relay.test/')) {
+        // What a browser returns for it with redirect 'follow' (nowhere to go); with 'manual' it
+        // would be an opaque redirect, status 0 and no headers.
+        if (init.redirect !== 'follow') return opaqueRedirect();
+        const r = relayed(null, 301);
+        r.headers.set('x-relay-location', 'https://www.nocors.test/mta-sts.txt');
+        return r;
+      }
+      return init.mode === 'cors' ? failed() : opaque();
+    });
+    const obs = await fetchPolicy(policyUrl('nocors'), { fetch: f, relay: 'https://relay.test/{url}' });
+    assert.equal(obs.kind, 'redirect');
+    assert.equal(obs.status, 301);
+    assert.equal(obs.via_relay, true);
+  });
+
+  test('a relay that itself redirects the request elsewhere is the relay failing, not the policy host\'s answer', async () => {
+    const f = fakeFetch((url, init) => {
+      if (url.startsWith('https://relay.test/')) {
+        const r = relayed(POLICY);
+        Object.defineProperty(r, 'redirected', { value: true });
+        return r;
+      }
+      return init.mode === 'cors' ? failed() : opaque();
+    });
+    const obs = await fetchPolicy(policyUrl('nocors'), { fetch: f, relay: 'https://relay.test/{url}' });
+    assert.equal(obs.kind, 'cors-blocked');
+    assert.match(obs.relay_failure, /redirected the request to another URL/);
+    assert.equal(obs.via_relay, undefined);
   });
 
   test('relay not used when the direct fetch works or is unreachable', async () => {

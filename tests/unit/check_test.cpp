@@ -249,8 +249,8 @@ TEST_SUITE("check") {
   }
 
   TEST_CASE("check: a redirect whose status the host saw is worded with it") {
-    // A browser never sees it: an opaque redirect hides it (the scenarios policy-redirect and
-    // policy-relay-redirect). A host that can see it, a native one, passes it on.
+    // A browser's own fetch never sees it: an opaque redirect hides it (the scenario
+    // policy-redirect). The relay reports it (policy-relay-redirect), and a native host sees it.
     const world w = world_of("policy-redirect");
     check::domain_check c(w.opt);
     std::set<std::string> started;

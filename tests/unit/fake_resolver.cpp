@@ -432,6 +432,7 @@ struct fetched {
   std::string body;
   bool never_ends = false;
   std::optional<std::size_t> body_error;
+  bool redirected = false;  ///< Response.redirected: 'follow' went somewhere else
 };
 
 std::string host_of(const std::string& url) {
@@ -471,7 +472,9 @@ fetched fetch(const network& n, const std::string& url, mode m, redirects r, int
       return out;
     }
     if (depth > 20) return out;
-    return fetch(n, b.at("redirect").at("location").get<std::string>(), m, r, depth + 1);
+    fetched next = fetch(n, b.at("redirect").at("location").get<std::string>(), m, r, depth + 1);
+    next.redirected = next.k != fetched::kind::rejected;
+    return next;
   }
   out.status = b.value("status", std::uint16_t{200});
   // A 3xx without a Location is an opaque redirect too with 'manual' (Fetch, HTTP fetch): the
@@ -567,13 +570,19 @@ observation policy(const network& n, const check::request& req) {
   // 3. The user's relay. Its own failures leave the policy cors-blocked, with the relay's reason.
   std::string relay_url = n.relay;
   relay_url.replace(relay_url.find("{url}"), 5, encode_uri_component(req.url));
-  const fetched via = fetch(n, relay_url, mode::cors, redirects::manual);
+  // redirect 'follow': the relay reports a redirect as a 3xx without a Location, which 'manual'
+  // would hide behind an opaque redirect; a relay that redirects the request is failing.
+  const fetched via = fetch(n, relay_url, mode::cors, redirects::follow);
   if (via.k == fetched::kind::hang) {
     blocked.relay_failure = "no answer in time";
     return blocked;
   }
   if (via.k == fetched::kind::rejected) {
     blocked.relay_failure = failed;
+    return blocked;
+  }
+  if (via.redirected) {
+    blocked.relay_failure = "relay: it redirected the request to another URL instead of reporting the policy host's answer";
     return blocked;
   }
   const auto header = [&](const char* name) -> std::optional<std::string> {
