@@ -88,7 +88,7 @@ void check_dane(context& ctx, check_result& c) {
       if (usable_for_smtp(*d)) ++usable;
       else
         bad.push_back(std::to_string(d->usage) + " " + std::to_string(d->selector) + " " + std::to_string(d->matching) +
-                      " (" + std::to_string(d->data.size()) + " bytes)");
+                      " (" + plural(d->data.size(), "byte", "bytes") + ")");
     }
     if (!bad.empty())
       add(c, code::dane_tlsa_unusable,
