@@ -18,7 +18,7 @@
  * from next to this file (import.meta.url); in Node it is read from disk and
  * handed to the Emscripten glue, whose own loader would try to fetch() a file
  * path. Results are plain objects parsed from the core's JSON (its one
- * mapping, core/src/json.cpp: the report is schema 1); the check's state
+ * mapping, core/src/json/: the report is schema 1); the check's state
  * goes in as JSON in the same shape, and web/host.mjs makes observations in
  * it. No C++ handle ever reaches the caller, so there is nothing to free.
  * See mtasts.d.ts for the types.
@@ -75,8 +75,7 @@ function toAscii(input) {
   let t = input.trim();
   if (t.endsWith('.')) t = t.slice(0, -1);
   if (t === '') return '';
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(t)) return '';  // nothing to map: the engine reads the input itself
+  if (ASCII.test(t)) return '';  // nothing to map: the engine reads the input itself
   try {
     const u = new URL(`https://${t}/`);
     const onlyHost = u.username === '' && u.password === '' && u.port === '' && u.pathname === '/' && u.search === '' && u.hash === '';
@@ -339,7 +338,7 @@ async function instantiate() {
       }
       // RFC 8461 §3.2 matches A-labels: a host given as a U-label is mapped to
       // its A-label first (a U-label pattern stays invalid, as in a policy).
-      const ascii = /^[\x00-\x7f]*$/.test(host) ? host : toAscii(host);
+      const ascii = ASCII.test(host) ? host : toAscii(host);
       return ascii !== '' && core.mxMatches(pattern, ascii);
     },
     isHostName(name) {

@@ -7,7 +7,7 @@
 // Both entry points take a request of the engine (its RFC 8484 `dns`
 // parameter, or the policy URL) and resolve to one plain observation in the
 // engine's own shape (core/include/mtasts/check.h; the JSON mapping is
-// core/src/json.cpp): snake_case members, bytes as base64. checkDomain adds
+// core/src/json/): snake_case members, bytes as base64. checkDomain adds
 // the request id and hands it to the engine as it is. They never reject for
 // network behaviour (timeouts, aborts, CORS, TLS, DNS, HTTP errors); they only
 // throw a TypeError for programmer errors (bad arguments). Interpretation

@@ -113,10 +113,9 @@ verdict evaluate(const report& r, bool best) {
   const tally t = count(r, best);
   if (t.no_grade) return {std::nullopt, "No grade: " + t.no_grade->message};
   if (t.f || t.f_check) {
-    if (t.f_check && !t.f_check->failure_reason.empty())
-      return {grade::f, std::string(t.f_check->failure_reason) + (t.f ? " " + t.f->message : std::string())};
-    if (t.f) return {grade::f, t.f->message};
-    return {grade::f, std::string(t.f_check ? t.f_check->failure_reason : "MTA-STS is not in effect.")};
+    const std::string_view why = t.f_check ? t.f_check->failure_reason : std::string_view();
+    if (!why.empty()) return {grade::f, std::string(why) + (t.f ? " " + t.f->message : std::string())};
+    return {grade::f, t.f ? t.f->message : std::string("MTA-STS is not in effect.")};
   }
   if (t.withdrawn) return {grade::d, "The policy's mode is none: MTA-STS is being withdrawn and protects nothing."};
   std::vector<std::string> shortfalls;

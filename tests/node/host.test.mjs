@@ -1,6 +1,6 @@
 // Node tests of the browser I/O layer (web/host.mjs): dohQuery, fetchPolicy,
 // base64. Both entry points answer in the engine's own observation shape
-// (core/include/mtasts/check.h, its JSON in core/src/json.cpp): snake_case
+// (core/include/mtasts/check.h, its JSON in core/src/json/): snake_case
 // members, bytes in base64; the engine reads them as they are.
 //
 // Run:   node --test tests/node/

@@ -25,7 +25,7 @@
  * step_json) and JS holds no C++ object.
  *
  * The structs below ARE the schema of what crosses the boundary: their JSON
- * mapping is declared once, in core/src/json.cpp, with the same names
+ * mapping is declared once, in core/src/json/, with the same names
  * (snake_case), and the hosts speak that shape as it is.
  *
  * What is "not configured" is said only when DNS says so (NXDOMAIN or

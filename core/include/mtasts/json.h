@@ -1,7 +1,7 @@
 /**
  * @file json.h
  * @brief The JSON of everything that crosses a boundary, declared once
- *        (core/src/json.cpp, nlohmann/json): the linters' reports, the domain
+ *        (core/src/json/, nlohmann/json): the linters' reports, the domain
  *        check's requests, observations, state and report.
  *
  * The WebAssembly module, the CLI and the tests all go through these

@@ -92,16 +92,16 @@ struct txt_outcome {
   std::vector<std::string> strings;   ///< its character-strings
   std::vector<std::string> aliases;
   bool ad = false;
+  bool valid = false;  ///< the record that counts lints valid
 };
 
 /**
  * The algorithm. Lints the record that counts with `lint` (which appends its
- * findings to the check and says whether it was valid).
+ * findings to the check and returns whether it was valid).
  */
 template <class Lint>
-txt_outcome run(context& ctx, check_result& c, const txt_kind& k, Lint&& lint, bool& valid) {
+txt_outcome run(context& ctx, check_result& c, const txt_kind& k, Lint&& lint) {
   txt_outcome out;
-  valid = false;
   const std::string where = std::string(k.owner) + ctx.domain;
   const lookup& l = ctx.resolve(where, dns::rr_type::txt);
   if (unsettled(c, l, "TXT " + where)) return out;
@@ -160,8 +160,7 @@ txt_outcome run(context& ctx, check_result& c, const txt_kind& k, Lint&& lint, b
     add(c, k.missing, msg);
     if (!sorted.near.empty()) {
       // Why the near miss fails, with positions in its text.
-      bool ignored = false;
-      lint(strings_of(*sorted.near.front()), ignored);
+      lint(strings_of(*sorted.near.front()));
     }
     c.status = from_findings(c, status::warn);
     c.summary = sorted.near.empty() ? "No TXT record at " + where + " starts with " + std::string(k.prefix) + "."
@@ -171,10 +170,10 @@ txt_outcome run(context& ctx, check_result& c, const txt_kind& k, Lint&& lint, b
   }
   out.record = joined(*sorted.candidates.front());
   out.strings = strings_of(*sorted.candidates.front());
-  lint(out.strings, valid);
-  c.status = valid ? from_findings(c, status::pass) : status::fail;
-  c.summary = valid ? "One valid record: " + quote(*out.record, 80) + "."
-                    : "The record " + quote(*out.record, 80) + " is invalid, so " + std::string(k.who) + " ignore it.";
+  out.valid = lint(out.strings);
+  c.status = out.valid ? from_findings(c, status::pass) : status::fail;
+  c.summary = out.valid ? "One valid record: " + quote(*out.record, 80) + "."
+                        : "The record " + quote(*out.record, 80) + " is invalid, so " + std::string(k.who) + " ignore it.";
   return out;
 }
 
@@ -182,13 +181,13 @@ txt_outcome run(context& ctx, check_result& c, const txt_kind& k, Lint&& lint, b
 
 void check_sts(context& ctx, check_result& c) {
   std::optional<std::string> id;
-  bool valid = false;
-  txt_outcome o = run(ctx, c, sts_kind, [&](const std::vector<std::string>& strings, bool& ok) {
+  txt_outcome o = run(ctx, c, sts_kind, [&](const std::vector<std::string>& strings) {
     auto lr = lint_sts_record(strings);
     for (auto& f : lr.findings) c.findings.push_back(std::move(f));
-    ok = lr.valid && lr.record;
-    if (ok) id = lr.record->id;
-  }, valid);
+    if (!lr.valid || !lr.record) return false;
+    id = lr.record->id;
+    return true;
+  });
   if (!o.observed) return;
   sts_info info;
   info.records = std::move(o.records);
@@ -201,20 +200,20 @@ void check_sts(context& ctx, check_result& c) {
 
 void check_tlsrpt(context& ctx, check_result& c) {
   std::vector<std::string> rua;
-  bool valid = false;
-  txt_outcome o = run(ctx, c, tlsrpt_kind, [&](const std::vector<std::string>& strings, bool& ok) {
+  txt_outcome o = run(ctx, c, tlsrpt_kind, [&](const std::vector<std::string>& strings) {
     auto lr = lint_tlsrpt_record(strings);
     for (auto& f : lr.findings) c.findings.push_back(std::move(f));
-    ok = lr.valid && lr.record;
-    if (ok) rua = lr.record->rua;
-  }, valid);
+    if (!lr.valid || !lr.record) return false;
+    rua = lr.record->rua;
+    return true;
+  });
   if (!o.observed) return;
   tlsrpt_info info;
   info.records = std::move(o.records);
   info.record = std::move(o.record);
-  info.valid = valid;
+  info.valid = o.valid;
   info.rua = std::move(rua);
-  if (valid) c.summary = "Reports go to " + list_names(info.rua, 3) + ".";
+  if (o.valid) c.summary = "Reports go to " + list_names(info.rua, 3) + ".";
   ctx.rep.tlsrpt = std::move(info);
 }
 
