@@ -26,28 +26,51 @@ _mtasts_apt_install() {
 }
 
 # What every build needs: a C++ toolchain, CMake, Ninja, Emscripten, the two
-# header-only libraries, and Node (which Emscripten depends on anyway).
+# header-only libraries, Node (which Emscripten depends on anyway), and the
+# native CLI's container libraries for TLS-RPT reports: libarchive (gzip,
+# zip) and GMime (e-mail), found with pkg-config.
 mtasts_need_build_deps() {
-  local pkgs=(cmake ninja-build g++ emscripten nlohmann-json3-dev doctest-dev)
+  local pkgs=(cmake ninja-build g++ emscripten nlohmann-json3-dev doctest-dev
+              pkg-config libarchive-dev libgmime-3.0-dev)
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   _mtasts_apt_install "${pkgs[@]}"
 }
 
-# What the tests need beyond the build: npm, Chromium for the page tests, and
-# the npm packages in package.json (installed without a lockfile).
-mtasts_need_test_deps() {
-  local pkgs=(chromium openssl libnss3-tools)
-  command -v npm >/dev/null 2>&1 || pkgs+=(npm)
-  _mtasts_apt_install "${pkgs[@]}"
-  if ! (cd "$mtasts_root" && node -e "
+# The npm packages of package.json, installed without a lockfile when one is
+# missing or at another version. "dependencies" are the page's own (copied
+# into dist/vendor/ by the build: fflate, postal-mime for the report viewer);
+# "devDependencies" are the tests'.
+#   $1: "site" for dependencies only, "all" for both
+_mtasts_npm_install() {
+  command -v npm >/dev/null 2>&1 || _mtasts_apt_install npm
+  if ! (cd "$mtasts_root" && MTASTS_NPM_WHICH="$1" node -e "
       const p = require('./package.json');
-      for (const [n, v] of Object.entries(p.devDependencies || {})) {
+      const want = Object.assign({}, p.dependencies, process.env.MTASTS_NPM_WHICH === 'all' ? p.devDependencies : {});
+      for (const [n, v] of Object.entries(want)) {
         const got = require('./node_modules/' + n + '/package.json').version;
         if (got !== v) process.exit(1);
       }" >/dev/null 2>&1); then
     echo "==> installing npm packages from package.json"
-    (cd "$mtasts_root" && npm install --no-audit --no-fund --no-package-lock --loglevel=error)
+    if [ "$1" = site ]; then
+      (cd "$mtasts_root" && npm install --no-audit --no-fund --no-package-lock --omit=dev --loglevel=error)
+    else
+      (cd "$mtasts_root" && npm install --no-audit --no-fund --no-package-lock --loglevel=error)
+    fi
   fi
+}
+
+# What the page needs at build time beyond the compilers: its npm packages.
+mtasts_need_site_deps() {
+  _mtasts_npm_install site
+}
+
+# What the tests need beyond the build: npm, Chromium for the page tests, and
+# every npm package in package.json.
+mtasts_need_test_deps() {
+  local pkgs=(chromium openssl libnss3-tools)
+  command -v npm >/dev/null 2>&1 || pkgs+=(npm)
+  _mtasts_apt_install "${pkgs[@]}"
+  _mtasts_npm_install all
 }
 
 # What the fuzz harnesses need: clang with libFuzzer and the sanitizer

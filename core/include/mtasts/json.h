@@ -31,6 +31,7 @@
 #include "mtasts/check.h"
 #include "mtasts/policy.h"
 #include "mtasts/records.h"
+#include "mtasts/report.h"
 
 namespace mtasts {
 
@@ -74,6 +75,25 @@ struct parsed_observation {
 [[nodiscard]] std::string step_output_json(const domain_check& c);
 
 }  // namespace check
+
+namespace tlsrpt {
+
+/** {"schema": 1, "kind": "tlsrpt-report", "valid", "findings", "report"} (docs/REPORTS.md). */
+[[nodiscard]] std::string to_json(const parse_result& r);
+/** The aggregate, {"schema": 1, "kind": "tlsrpt-summary", ...} (docs/REPORTS.md). */
+[[nodiscard]] std::string to_json(const summary& s);
+/** parse_report() then to_json(): the wasm boundary's parseReport. */
+[[nodiscard]] std::string parse_json(std::string_view report_text);
+/**
+ * The wasm boundary's summarizeReports: a JSON array of inputs,
+ * [{"source", "text"} | {"source", "error": "report.container.…", "message"}],
+ * in; the aggregate out; {"error": "..."} for anything else.
+ */
+[[nodiscard]] std::string summarize_json(std::string_view inputs_json);
+/** The eleven RFC 8460 result types with their explanations, [{resultType, rfc, meaning, cause, fix}]. */
+[[nodiscard]] std::string result_types_json();
+
+}  // namespace tlsrpt
 }  // namespace mtasts
 
 #endif

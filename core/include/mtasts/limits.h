@@ -52,6 +52,15 @@ inline constexpr double dns_timeout_ms = 5000;
 inline constexpr double policy_timeout_ms = 10000;
 inline constexpr double total_timeout_ms = 30000;
 
+// ---- TLS-RPT reports (RFC 8460; core/src/report/, the hosts' containers) -----
+
+/** The JSON text of one report (report.size.too_large past it); a real daily report is kilobytes. */
+inline constexpr std::size_t report_max_bytes = 32u * 1024 * 1024;
+/** One file as given, and everything one file decompresses to (report.container.too_large past it). */
+inline constexpr std::size_t report_file_max_bytes = 64u * 1024 * 1024;
+/** Entries of one zip archive that are opened (report.container.too_large past it). */
+inline constexpr std::size_t report_archive_entries = 1000;
+
 // ---- findings -----------------------------------------------------------------
 
 /** Positional findings listed per code, and warnings and notes in all (lint.truncated says how many more). */

@@ -31,6 +31,7 @@
 #include "mtasts/mx_match.h"
 #include "mtasts/policy.h"
 #include "mtasts/records.h"
+#include "mtasts/report.h"
 
 namespace mtasts {
 /** The library version, e.g. "0.1.0". */

@@ -453,6 +453,9 @@ std::string limits_json() {
   put(j, "dns_timeout_ms", limits::dns_timeout_ms);
   put(j, "policy_timeout_ms", limits::policy_timeout_ms);
   put(j, "total_timeout_ms", limits::total_timeout_ms);
+  put(j, "report_max_bytes", limits::report_max_bytes);
+  put(j, "report_file_max_bytes", limits::report_file_max_bytes);
+  put(j, "report_archive_entries", limits::report_archive_entries);
   put(j, "findings_per_code", limits::findings_per_code);
   put(j, "findings_total", limits::findings_total);
   return dump(j);
