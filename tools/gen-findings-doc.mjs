@@ -75,6 +75,7 @@ const groups = new Map([
   ['dane', 'DANE TLSA records (RFC 7672)'],
   ['dnssec', 'DNSSEC (RFC 4035)'],
   ['check', 'The domain check itself'],
+  ['report', 'TLS-RPT aggregate reports (RFC 8460 §4; the report viewer, [REPORTS.md](REPORTS.md))'],
 ]);
 
 let out = `# Finding codes
