@@ -110,10 +110,13 @@ struct type_count {
   std::uint64_t failed = 0;
 };
 
-/** How one input fared. */
+/** How one input fared: counted, left out as a duplicate, rejected by the parser, or not opened by the host. */
+enum class file_state : std::uint8_t { read, duplicate, unreadable, error };
+
+/** One input's outcome. */
 struct file_status {
   std::string source;
-  enum class status : std::uint8_t { read, duplicate, unreadable, error } status{};
+  file_state status{};
   std::vector<finding> findings;   ///< the parser's findings, or the host's error as one finding
   std::string organization_name;   ///< when read
   std::string report_id;           ///< when read

@@ -1,0 +1,447 @@
+/**
+ * @file parse.cpp
+ * @brief Reads one TLS-RPT report (RFC 8460 §4.4) from its JSON text.
+ *
+ * Tolerant by design: real reporters send counts as strings, leave out
+ * policy-domain when they found no policy, add fields of their own. Each
+ * deviation is a finding naming the field by its JSON path; only a text
+ * that is not JSON, not an object, or has no `policies` array is rejected.
+ *
+ * nlohmann/json reads the text (its SAX interface, so that a syntax error
+ * keeps its byte offset for a line and column); nothing here throws.
+ */
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "mtasts/limits.h"
+#include "mtasts/policy.h"
+#include "mtasts/report.h"
+#include "internal.h"
+#include "../text.h"
+
+namespace mtasts::tlsrpt {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+using detail::quote;
+
+/** nlohmann's DOM builder, with the position of a syntax error kept. */
+struct dom_with_position {
+  explicit dom_with_position(json& root) : dom(root, false) {}
+  nlohmann::detail::json_sax_dom_parser<json> dom;
+  std::size_t error_at = 0;
+  std::string error_token;
+  std::string error_what;
+  bool failed = false;
+
+  bool null() { return dom.null(); }
+  bool boolean(bool v) { return dom.boolean(v); }
+  bool number_integer(json::number_integer_t v) { return dom.number_integer(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return dom.number_unsigned(v); }
+  bool number_float(json::number_float_t v, const std::string& s) { return dom.number_float(v, s); }
+  bool string(std::string& v) { return dom.string(v); }
+  bool binary(json::binary_t& v) { return dom.binary(v); }
+  bool start_object(std::size_t n) { return dom.start_object(n); }
+  bool key(std::string& k) { return dom.key(k); }
+  bool end_object() { return dom.end_object(); }
+  bool start_array(std::size_t n) { return dom.start_array(n); }
+  bool end_array() { return dom.end_array(); }
+  template <class Exception>
+  bool parse_error(std::size_t position, const std::string& last_token, const Exception& ex) {
+    failed = true;
+    error_at = position;
+    error_token = last_token;
+    error_what = ex.what();
+    return false;
+  }
+};
+
+/** "syntax error while parsing value - invalid literal" out of nlohmann's "[json.exception...] parse error at line 1, column 2: syntax error ...; last read: 'x'". */
+std::string reason_of(const std::string& what) {
+  std::string_view w = what;
+  const auto colon = w.find(": ");
+  if (colon != std::string_view::npos) w.remove_prefix(colon + 2);
+  const auto last = w.find("; last read");
+  if (last != std::string_view::npos) w = w.substr(0, last);
+  return std::string(w);
+}
+
+/** 1-based line and code-point column of byte `off` (LF, CRLF or CR end lines). */
+std::pair<std::uint32_t, std::uint32_t> position_of(std::string_view text, std::size_t off) {
+  off = std::min(off, text.size());
+  std::uint32_t line = 1;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < off; ++i) {
+    if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n'))) {
+      ++line;
+      start = i + 1;
+    }
+  }
+  return {line, detail::column_at(text.substr(start), off - start)};
+}
+
+std::string type_name(const json& v) {
+  switch (v.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::string: return "a string";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    case json::value_t::binary: return "binary";
+    case json::value_t::discarded: return "nothing";
+    default: return "a number";
+  }
+}
+
+class reader {
+ public:
+  explicit reader(capped_findings& out) : out_(out) {}
+
+  /** A string member: "" when absent (with a finding if required) or of another type. */
+  std::string str(const json& obj, const std::string& path, const char* name, bool required) {
+    const auto it = obj.find(name);
+    if (it == obj.end()) {
+      if (required) out_.add(code::report_field_missing, path_of(path, name) + " is missing");
+      return {};
+    }
+    if (!it->is_string()) {
+      out_.add(code::report_field_type,
+               path_of(path, name) + " is " + type_name(*it) + ", not a string; it is left out");
+      return {};
+    }
+    return it->get_ref<const std::string&>();
+  }
+
+  /** A count member; 0 when absent, of another type, negative or not whole (each with its finding). */
+  std::uint64_t count(const json& obj, const std::string& path, const char* name) {
+    const auto it = obj.find(name);
+    const std::string where = path_of(path, name);
+    if (it == obj.end()) {
+      out_.add(code::report_field_missing, where + " is missing; counted as 0");
+      return 0;
+    }
+    const json& v = *it;
+    if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+    if (v.is_number_integer()) {
+      out_.add(code::report_count_negative,
+               where + " is " + std::to_string(v.get<std::int64_t>()) + ", a negative count; it is left out");
+      return 0;
+    }
+    if (v.is_number_float()) {
+      const double d = v.get<double>();
+      if (d >= 0 && d < 9007199254740992.0 && d == static_cast<double>(static_cast<std::uint64_t>(d)))
+        return static_cast<std::uint64_t>(d);
+      if (d < 0) {
+        out_.add(code::report_count_negative, where + " is " + v.dump() + ", a negative count; it is left out");
+      } else {
+        out_.add(code::report_count_invalid, where + " is " + v.dump() + ", not a whole number; it is left out");
+      }
+      return 0;
+    }
+    if (v.is_string()) {
+      const std::string& s = v.get_ref<const std::string&>();
+      std::string_view t = s;
+      while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+      while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+      bool negative = false;
+      if (!t.empty() && t.front() == '-') {
+        negative = true;
+        t.remove_prefix(1);
+      }
+      std::uint64_t n = 0;
+      bool ok = !t.empty() && t.size() <= 19;
+      for (char c : t) {
+        if (!detail::is_digit(c)) {
+          ok = false;
+          break;
+        }
+        n = n * 10 + static_cast<std::uint64_t>(c - '0');
+      }
+      if (ok && negative && n != 0) {
+        out_.add(code::report_count_negative, where + " is the string " + quote(s) + ", a negative count; it is left out");
+        return 0;
+      }
+      if (ok) {
+        out_.add(code::report_count_string, where + " is the string " + quote(s) + ", not a number; read as " +
+                                                std::to_string(n));
+        return n;
+      }
+      out_.add(code::report_count_invalid, where + " is the string " + quote(s) + ", not a count; it is left out");
+      return 0;
+    }
+    out_.add(code::report_field_type, where + " is " + type_name(v) + ", not a count; it is left out");
+    return 0;
+  }
+
+  /** An array of strings; a lone string is read as a one-element array (with a finding). */
+  std::vector<std::string> strings(const json& obj, const std::string& path, const char* name) {
+    std::vector<std::string> out;
+    const auto it = obj.find(name);
+    if (it == obj.end()) return out;
+    const std::string where = path_of(path, name);
+    if (it->is_string()) {
+      out_.add(code::report_field_type, where + " is a string, not an array of strings; read as one element");
+      out.push_back(it->get_ref<const std::string&>());
+      return out;
+    }
+    if (!it->is_array()) {
+      out_.add(code::report_field_type, where + " is " + type_name(*it) + ", not an array of strings; it is left out");
+      return out;
+    }
+    out.reserve(it->size());
+    std::size_t i = 0;
+    for (const auto& e : *it) {
+      if (e.is_string()) {
+        out.push_back(e.get_ref<const std::string&>());
+      } else {
+        out_.add(code::report_field_type,
+                 where + "[" + std::to_string(i) + "] is " + type_name(e) + ", not a string; it is left out");
+      }
+      ++i;
+    }
+    return out;
+  }
+
+  /** Members RFC 8460 does not define, once per distinct path (array indexes written []). */
+  void unknown_members(const json& obj, const std::string& path, std::initializer_list<std::string_view> known) {
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+      if (std::find(known.begin(), known.end(), std::string_view(it.key())) != known.end()) continue;
+      std::string generic = generic_path(path_of(path, it.key().c_str()));
+      if (!unknown_seen_.insert(generic).second) continue;
+      out_.add(code::report_field_unknown, generic + " is not a field of RFC 8460; it is ignored");
+    }
+  }
+
+  static std::string path_of(const std::string& path, const char* name) {
+    return path.empty() ? std::string(name) : path + "." + name;
+  }
+
+ private:
+  /** "policies[3].policy.x" -> "policies[].policy.x" */
+  static std::string generic_path(const std::string& p) {
+    std::string out;
+    out.reserve(p.size());
+    bool in_index = false;
+    for (char c : p) {
+      if (c == '[') {
+        in_index = true;
+        out += "[]";
+      } else if (c == ']') {
+        in_index = false;
+      } else if (!in_index) {
+        out += c;
+      }
+    }
+    return out;
+  }
+
+  capped_findings& out_;
+  std::set<std::string> unknown_seen_;
+};
+
+void read_date_range(const json& root, reader& rd, capped_findings& out, report& r) {
+  const auto it = root.find("date-range");
+  if (it == root.end()) {
+    out.add(code::report_field_missing, "date-range is missing; the report cannot be placed on a day");
+    return;
+  }
+  if (!it->is_object()) {
+    out.add(code::report_field_type, "date-range is " + type_name(*it) + ", not an object; it is left out");
+    return;
+  }
+  r.start_datetime = rd.str(*it, "date-range", "start-datetime", true);
+  r.end_datetime = rd.str(*it, "date-range", "end-datetime", true);
+  rd.unknown_members(*it, "date-range", {"start-datetime", "end-datetime"});
+  auto read_one = [&](const std::string& text, const char* name, std::optional<std::int64_t>& into) {
+    const auto field = it->find(name);
+    if (field == it->end() || !field->is_string()) return;  // said above
+    into = parse_rfc3339(text);
+    if (!into) {
+      out.add(code::report_date_invalid, std::string("date-range.") + name + " is " + quote(text) +
+                                             ", not an RFC 3339 date-time (2026-11-30T00:00:00Z)");
+    }
+  };
+  read_one(r.start_datetime, "start-datetime", r.start);
+  read_one(r.end_datetime, "end-datetime", r.end);
+  if (r.start && r.end) {
+    if (*r.end < *r.start) {
+      out.add(code::report_date_range_reversed, "date-range ends (" + r.end_datetime + ") before it starts (" +
+                                                    r.start_datetime + "); it is placed on the day it starts");
+    } else if (*r.end - *r.start > 86400) {
+      const std::int64_t hours = (*r.end - *r.start) / 3600;
+      out.add(code::report_date_range_long, "date-range covers " + std::to_string(hours) +
+                                                " hours; it is counted on the day it starts (" +
+                                                format_utc(*r.start, true) + ")");
+    }
+  }
+}
+
+void read_failure(const json& e, const std::string& path, reader& rd, capped_findings& out, policy_entry& p) {
+  failure_detail d;
+  d.result_type = rd.str(e, path, "result-type", true);
+  if (!d.result_type.empty() && !find_result_type(d.result_type)) {
+    out.add(code::report_result_type_unknown,
+            path + ".result-type is " + quote(d.result_type) + ", not one of the result types of RFC 8460 §4.3");
+  }
+  d.sending_mta_ip = rd.str(e, path, "sending-mta-ip", false);
+  d.receiving_mx_hostname = rd.str(e, path, "receiving-mx-hostname", false);
+  d.receiving_mx_helo = rd.str(e, path, "receiving-mx-helo", false);
+  d.receiving_ip = rd.str(e, path, "receiving-ip", false);
+  d.failed_session_count = rd.count(e, path, "failed-session-count");
+  d.additional_information = rd.str(e, path, "additional-information", false);
+  d.failure_reason_code = rd.str(e, path, "failure-reason-code", false);
+  rd.unknown_members(e, path,
+                     {"result-type", "sending-mta-ip", "receiving-mx-hostname", "receiving-mx-helo", "receiving-ip",
+                      "failed-session-count", "additional-information", "failure-reason-code"});
+  p.failure_details.push_back(std::move(d));
+}
+
+void read_policy(const json& e, const std::string& path, reader& rd, capped_findings& out, report& r) {
+  policy_entry p;
+  const auto pol = e.find("policy");
+  const std::string ppath = path + ".policy";
+  if (pol == e.end()) {
+    out.add(code::report_field_missing, ppath + " is missing; its sessions still count");
+  } else if (!pol->is_object()) {
+    out.add(code::report_field_type, ppath + " is " + type_name(*pol) + ", not an object; it is left out");
+  } else {
+    p.policy_type = rd.str(*pol, ppath, "policy-type", true);
+    const bool no_policy = p.policy_type == "no-policy-found";
+    if (!p.policy_type.empty() && p.policy_type != "sts" && p.policy_type != "tlsa" && !no_policy) {
+      out.add(code::report_policy_type_unknown,
+              ppath + ".policy-type is " + quote(p.policy_type) + ", not sts, tlsa or no-policy-found");
+    }
+    p.policy_string = rd.strings(*pol, ppath, "policy-string");
+    if (pol->find("policy-string") == pol->end() && !no_policy) {
+      out.add(code::report_policy_string_missing,
+              ppath + ".policy-string is missing: the report does not say which version of the policy was applied");
+    }
+    if (pol->find("policy-domain") == pol->end()) {
+      if (no_policy) {
+        out.add(code::report_policy_domain_omitted,
+                ppath + ".policy-domain is missing, as reporters often send it when they found no policy");
+      } else {
+        out.add(code::report_policy_domain_missing, ppath + ".policy-domain is missing");
+      }
+    } else {
+      p.policy_domain = rd.str(*pol, ppath, "policy-domain", false);
+    }
+    p.mx_host = rd.strings(*pol, ppath, "mx-host");
+    rd.unknown_members(*pol, ppath, {"policy-type", "policy-string", "policy-domain", "mx-host"});
+  }
+
+  const auto sum = e.find("summary");
+  const std::string spath = path + ".summary";
+  if (sum == e.end()) {
+    out.add(code::report_field_missing, spath + " is missing; this policy counts no session");
+  } else if (!sum->is_object()) {
+    out.add(code::report_field_type, spath + " is " + type_name(*sum) + ", not an object; it is left out");
+  } else {
+    p.total_successful_session_count = rd.count(*sum, spath, "total-successful-session-count");
+    p.total_failure_session_count = rd.count(*sum, spath, "total-failure-session-count");
+    rd.unknown_members(*sum, spath, {"total-successful-session-count", "total-failure-session-count"});
+  }
+
+  const auto fd = e.find("failure-details");
+  const std::string fpath = path + ".failure-details";
+  if (fd != e.end()) {
+    if (!fd->is_array()) {
+      out.add(code::report_field_type, fpath + " is " + type_name(*fd) + ", not an array; it is left out");
+    } else {
+      p.failure_details.reserve(fd->size());
+      std::size_t i = 0;
+      for (const auto& d : *fd) {
+        const std::string dpath = fpath + "[" + std::to_string(i++) + "]";
+        if (!d.is_object()) {
+          out.add(code::report_field_type, dpath + " is " + type_name(d) + ", not an object; it is left out");
+          continue;
+        }
+        read_failure(d, dpath, rd, out, p);
+      }
+    }
+  }
+  rd.unknown_members(e, path, {"policy", "summary", "failure-details"});
+
+  std::uint64_t detailed = 0;
+  for (const auto& d : p.failure_details) detailed = saturating_add(detailed, d.failed_session_count);
+  if (sum != e.end() && sum->is_object() && detailed != p.total_failure_session_count &&
+      !(detailed == 0 && p.failure_details.empty() && fd == e.end() && p.total_failure_session_count == 0)) {
+    out.add(code::report_summary_mismatch,
+            path + ": the failure details add up to " + std::to_string(detailed) +
+                " failed sessions, the summary says " + std::to_string(p.total_failure_session_count) +
+                "; the totals use the summary");
+  }
+  r.policies.push_back(std::move(p));
+}
+
+}  // namespace
+
+parse_result parse_report(std::string_view text) noexcept {
+  parse_result res;
+  capped_findings out;
+  if (text.size() > limits::report_max_bytes) {
+    out.add(code::report_size_too_large, "the report is " + std::to_string(text.size()) + " bytes, over the limit of " +
+                                             std::to_string(limits::report_max_bytes) + " bytes; it is not read");
+    res.findings = out.take();
+    return res;
+  }
+  json root;
+  dom_with_position sax(root);
+  json::sax_parse(text, &sax, nlohmann::detail::input_format_t::json, true, false);
+  if (sax.failed || root.is_discarded()) {
+    const auto [line, column] = position_of(text, sax.error_at > 0 ? sax.error_at - 1 : 0);
+    std::string what = text.empty() ? std::string("the text is empty") : reason_of(sax.error_what);
+    out.add(code::report_json_invalid, "not JSON: " + what, line, column);
+    res.findings = out.take();
+    return res;
+  }
+  if (!root.is_object()) {
+    out.add(code::report_json_not_object, "the JSON text is " + type_name(root) + ", not a report object");
+    res.findings = out.take();
+    return res;
+  }
+  reader rd(out);
+  const auto pols = root.find("policies");
+  if (pols == root.end() || !pols->is_array()) {
+    out.add(code::report_policies_missing,
+            pols == root.end() ? std::string("policies is missing: this is not a TLS-RPT report")
+                               : "policies is " + type_name(*pols) + ", not an array: the report holds no sessions");
+    res.findings = out.take();
+    return res;
+  }
+  report r;
+  r.organization_name = rd.str(root, "", "organization-name", true);
+  read_date_range(root, rd, out, r);
+  r.contact_info = rd.str(root, "", "contact-info", true);
+  r.report_id = rd.str(root, "", "report-id", false);
+  if (root.find("report-id") == root.end()) {
+    out.add(code::report_field_missing, "report-id is missing: a second copy of this report could not be told apart and would be counted again");
+  }
+  if (pols->empty()) out.add(code::report_policies_empty, "policies is an empty array: the report counts no session");
+  r.policies.reserve(pols->size());
+  std::size_t i = 0;
+  for (const auto& e : *pols) {
+    const std::string path = "policies[" + std::to_string(i++) + "]";
+    if (!e.is_object()) {
+      out.add(code::report_field_type, path + " is " + type_name(e) + ", not an object; it is left out");
+      continue;
+    }
+    read_policy(e, path, rd, out, r);
+  }
+  rd.unknown_members(root, "", {"organization-name", "date-range", "contact-info", "report-id", "policies"});
+  res.valid = true;
+  res.report = std::move(r);
+  res.findings = out.take();
+  return res;
+}
+
+}  // namespace mtasts::tlsrpt
