@@ -330,6 +330,12 @@ TEST_SUITE("codes") {
       CHECK(mtasts::code_from_name(code, out));  // the check scenarios name real codes
       asserted.insert(code);
     }
+    for (const auto& code : mtasts_test::report_asserted_codes()) {
+      CAPTURE(code);
+      mtasts::code out{};
+      CHECK(mtasts::code_from_name(code, out));  // the report tests name real codes
+      asserted.insert(code);
+    }
     std::set<std::string> missing;
     for (const auto& name : all_names())
       // lint.internal is raised only when memory runs out inside the linter; no input reaches it.

@@ -86,10 +86,13 @@ namespace tlsrpt {
 [[nodiscard]] std::string parse_json(std::string_view report_text);
 /**
  * The wasm boundary's summarizeReports: a JSON array of inputs,
- * [{"source", "text"} | {"source", "error": "report.container.…", "message"}],
- * in; the aggregate out; {"error": "..."} for anything else.
+ * [{"source", "text"} | {"source", "offset", "length"} |
+ *  {"source", "error": "report.container.…", "message"}], in; the aggregate
+ * out; {"error": "..."} for anything else. An input with offset and length
+ * is the slice of `texts` there: the hosts pass the reports' bytes beside the
+ * JSON, so a 10 MB report is not escaped into a JSON string and lexed twice.
  */
-[[nodiscard]] std::string summarize_json(std::string_view inputs_json);
+[[nodiscard]] std::string summarize_json(std::string_view inputs_json, std::string_view texts = {});
 /** The eleven RFC 8460 result types with their explanations, [{resultType, rfc, meaning, cause, fix}]. */
 [[nodiscard]] std::string result_types_json();
 

@@ -247,7 +247,7 @@ std::string to_json(const summary& s) {
 
 std::string parse_json(std::string_view report_text) { return to_json(parse_report(report_text)); }
 
-std::string summarize_json(std::string_view inputs_json) {
+std::string summarize_json(std::string_view inputs_json, std::string_view texts) {
   auto fail = [](const std::string& why) {
     json e = object(1);
     put(e, "error", why);
@@ -265,8 +265,16 @@ std::string summarize_json(std::string_view inputs_json) {
     x.source = std::move(source->get_ref<std::string&>());
     auto text = e.find("text");
     auto error = e.find("error");
+    auto offset = e.find("offset");
+    auto length = e.find("length");
     if (text != e.end() && text->is_string()) {
       x.text = std::move(text->get_ref<std::string&>());
+    } else if (offset != e.end() && length != e.end() && offset->is_number_unsigned() &&
+               length->is_number_unsigned()) {
+      const auto off = offset->get<std::uint64_t>();
+      const auto len = length->get<std::uint64_t>();
+      if (off > texts.size() || len > texts.size() - off) return fail("an input's offset and length lie outside the texts");
+      x.text = std::string(texts.substr(static_cast<std::size_t>(off), static_cast<std::size_t>(len)));
     } else if (error != e.end() && error->is_string()) {
       code c{};
       if (!code_from_name(error->get_ref<const std::string&>(), c))
@@ -275,7 +283,7 @@ std::string summarize_json(std::string_view inputs_json) {
       auto message = e.find("message");
       if (message != e.end() && message->is_string()) x.error_message = message->get_ref<const std::string&>();
     } else {
-      return fail("an input has neither a text string nor an error code");
+      return fail("an input has neither a text string, an offset and length, nor an error code");
     }
     inputs.push_back(std::move(x));
   }

@@ -56,10 +56,11 @@ bool leap(unsigned y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 
 
 }  // namespace
 
-std::optional<std::int64_t> parse_rfc3339(std::string_view s) noexcept {
+std::optional<std::int64_t> parse_rfc3339(std::string_view s, bool* no_offset) noexcept {
+  if (no_offset) *no_offset = false;
   // date-fullyear "-" date-month "-" date-mday ("T"/"t") partial-time time-offset
   unsigned y, mo, d, h, mi, sec;
-  if (!digits(s, 0, 4, y) || s.size() < 20 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
+  if (!digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
       !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't') || !digits(s, 11, 2, h) || s[13] != ':' ||
       !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, sec))
     return std::nullopt;
@@ -84,6 +85,8 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) noexcept {
       return std::nullopt;
     offset = (s[i] == '+' ? 1 : -1) * static_cast<std::int64_t>(oh * 3600 + om * 60);
     i += 6;
+  } else if (i == s.size() && no_offset) {
+    *no_offset = true;  // read as UTC; the caller says so
   } else {
     return std::nullopt;
   }

@@ -39,8 +39,13 @@ inline std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) noexcept {
   return a > std::numeric_limits<std::uint64_t>::max() - b ? std::numeric_limits<std::uint64_t>::max() : a + b;
 }
 
-/** Seconds since the epoch of an RFC 3339 date-time (§5.6; 'T'/'Z' in either case, fractions dropped), or nullopt. */
-std::optional<std::int64_t> parse_rfc3339(std::string_view s) noexcept;
+/**
+ * Seconds since the epoch of an RFC 3339 date-time (§5.6; 'T'/'Z' in either
+ * case, fractions dropped), or nullopt. A date-time without Z or an offset,
+ * as some reporters write them, is read as UTC when `no_offset` is given,
+ * which is then set.
+ */
+std::optional<std::int64_t> parse_rfc3339(std::string_view s, bool* no_offset = nullptr) noexcept;
 
 }  // namespace mtasts::tlsrpt
 

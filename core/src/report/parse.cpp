@@ -34,35 +34,111 @@ namespace {
 using json = nlohmann::ordered_json;
 using detail::quote;
 
-/** nlohmann's DOM builder, with the position of a syntax error kept. */
-struct dom_with_position {
-  explicit dom_with_position(json& root) : dom(root, false) {}
-  nlohmann::detail::json_sax_dom_parser<json> dom;
+/**
+ * Builds the DOM as nlohmann's json_sax_dom_parser does, keeps the position
+ * of a syntax error, and hands each element of policies[i].failure-details
+ * to `on_detail` as soon as it is complete, then drops it: a 10 MB report of
+ * 43,000 failure details never holds them all as JSON values at once (the
+ * DOM's memory and its page faults were half the time of such a report).
+ */
+template <class OnDetail>
+class report_builder {
+ public:
+  report_builder(json& root, OnDetail on_detail) : root_(root), on_detail_(std::move(on_detail)) {}
+
   std::size_t error_at = 0;
-  std::string error_token;
   std::string error_what;
   bool failed = false;
 
-  bool null() { return dom.null(); }
-  bool boolean(bool v) { return dom.boolean(v); }
-  bool number_integer(json::number_integer_t v) { return dom.number_integer(v); }
-  bool number_unsigned(json::number_unsigned_t v) { return dom.number_unsigned(v); }
-  bool number_float(json::number_float_t v, const std::string& s) { return dom.number_float(v, s); }
-  bool string(std::string& v) { return dom.string(v); }
-  bool binary(json::binary_t& v) { return dom.binary(v); }
-  bool start_object(std::size_t n) { return dom.start_object(n); }
-  bool key(std::string& k) { return dom.key(k); }
-  bool end_object() { return dom.end_object(); }
-  bool start_array(std::size_t n) { return dom.start_array(n); }
-  bool end_array() { return dom.end_array(); }
+  bool null() { return value(nullptr); }
+  bool boolean(bool v) { return value(v); }
+  bool number_integer(json::number_integer_t v) { return value(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return value(v); }
+  bool number_float(json::number_float_t v, const std::string&) { return value(v); }
+  bool string(std::string& v) { return value(std::move(v)); }
+  bool binary(json::binary_t&) { return false; }  // not produced by the JSON lexer
+  bool start_object(std::size_t) { return open(json::value_t::object); }
+  bool start_array(std::size_t) { return open(json::value_t::array); }
+  bool key(std::string& k) {
+    key_ = k;
+    object_element_ = &(*stack_.back())[k];
+    return true;
+  }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
   template <class Exception>
-  bool parse_error(std::size_t position, const std::string& last_token, const Exception& ex) {
+  bool parse_error(std::size_t position, const std::string&, const Exception& ex) {
     failed = true;
     error_at = position;
-    error_token = last_token;
     error_what = ex.what();
     return false;
   }
+
+ private:
+  /** The open container at `level` is policies[i].failure-details. */
+  bool details_at(std::size_t level) const { return level == 3 && stack_.size() > 3 && details_open_; }
+
+  json* place(json&& v) {
+    if (stack_.empty()) {
+      root_ = std::move(v);
+      return &root_;
+    }
+    json& top = *stack_.back();
+    if (top.is_array()) {
+      top.push_back(std::move(v));
+      return &top.back();
+    }
+    *object_element_ = std::move(v);
+    return object_element_;
+  }
+
+  template <class V>
+  bool value(V&& v) {
+    if (stack_.size() == 4 && details_open_) {  // a failure detail that is not an object
+      json x(std::forward<V>(v));
+      on_detail_(x, policy_index(), detail_index_++);
+      return true;
+    }
+    place(json(std::forward<V>(v)));
+    return true;
+  }
+
+  bool open(json::value_t t) {
+    const std::size_t level = stack_.size();
+    if (level == 1 && t == json::value_t::array && key_ == "policies" && stack_[0]->is_object()) policies_open_ = true;
+    if (level == 3 && t == json::value_t::array && key_ == "failure-details" && policies_open_ &&
+        stack_[2]->is_object()) {
+      details_open_ = true;
+      detail_index_ = 0;
+    }
+    stack_.push_back(place(json(t)));
+    return true;
+  }
+
+  bool close() {
+    const std::size_t level = stack_.size() - 1;
+    if (level == 4 && details_open_) {  // one failure detail, complete
+      on_detail_(*stack_.back(), policy_index(), detail_index_++);
+      stack_.pop_back();
+      stack_.back()->get_ref<json::array_t&>().pop_back();
+      return true;
+    }
+    if (level == 3) details_open_ = false;
+    if (level == 1) policies_open_ = false;
+    stack_.pop_back();
+    return true;
+  }
+
+  std::size_t policy_index() const { return stack_[1]->size() - 1; }
+
+  json& root_;
+  OnDetail on_detail_;
+  std::vector<json*> stack_;
+  json* object_element_ = nullptr;
+  std::string key_;
+  bool policies_open_ = false;
+  bool details_open_ = false;
+  std::size_t detail_index_ = 0;
 };
 
 /** "syntax error while parsing value - invalid literal" out of nlohmann's "[json.exception...] parse error at line 1, column 2: syntax error ...; last read: 'x'". */
@@ -113,6 +189,10 @@ class reader {
       if (required) out_.add(code::report_field_missing, path_of(path, name) + " is missing");
       return {};
     }
+    if (it->is_null()) {
+      if (required) out_.add(code::report_field_missing, path_of(path, name) + " is null");
+      return {};
+    }
     if (!it->is_string()) {
       out_.add(code::report_field_type,
                path_of(path, name) + " is " + type_name(*it) + ", not a string; it is left out");
@@ -124,13 +204,13 @@ class reader {
   /** A count member; 0 when absent, of another type, negative or not whole (each with its finding). */
   std::uint64_t count(const json& obj, const std::string& path, const char* name) {
     const auto it = obj.find(name);
+    if (it != obj.end() && it->is_number_unsigned()) return it->get<std::uint64_t>();  // the common case, first
     const std::string where = path_of(path, name);
     if (it == obj.end()) {
       out_.add(code::report_field_missing, where + " is missing; counted as 0");
       return 0;
     }
     const json& v = *it;
-    if (v.is_number_unsigned()) return v.get<std::uint64_t>();
     if (v.is_number_integer()) {
       out_.add(code::report_count_negative,
                where + " is " + std::to_string(v.get<std::int64_t>()) + ", a negative count; it is left out");
@@ -189,7 +269,7 @@ class reader {
     if (it == obj.end()) return out;
     const std::string where = path_of(path, name);
     if (it->is_string()) {
-      out_.add(code::report_field_type, where + " is a string, not an array of strings; read as one element");
+      out_.add(code::report_field_single_string, where + " is a string, not an array of strings; read as one element");
       out.push_back(it->get_ref<const std::string&>());
       return out;
     }
@@ -264,7 +344,12 @@ void read_date_range(const json& root, reader& rd, capped_findings& out, report&
   auto read_one = [&](const std::string& text, const char* name, std::optional<std::int64_t>& into) {
     const auto field = it->find(name);
     if (field == it->end() || !field->is_string()) return;  // said above
-    into = parse_rfc3339(text);
+    bool no_offset = false;
+    into = parse_rfc3339(text, &no_offset);
+    if (into && no_offset) {
+      out.add(code::report_date_no_offset, std::string("date-range.") + name + " is " + quote(text) +
+                                               ", without Z or a time offset; read as UTC");
+    }
     if (!into) {
       out.add(code::report_date_invalid, std::string("date-range.") + name + " is " + quote(text) +
                                              ", not an RFC 3339 date-time (2026-11-30T00:00:00Z)");
@@ -285,7 +370,8 @@ void read_date_range(const json& root, reader& rd, capped_findings& out, report&
   }
 }
 
-void read_failure(const json& e, const std::string& path, reader& rd, capped_findings& out, policy_entry& p) {
+void read_failure(const json& e, const std::string& path, reader& rd, capped_findings& out,
+                  std::vector<failure_detail>& into) {
   failure_detail d;
   d.result_type = rd.str(e, path, "result-type", true);
   if (!d.result_type.empty() && !find_result_type(d.result_type)) {
@@ -302,10 +388,12 @@ void read_failure(const json& e, const std::string& path, reader& rd, capped_fin
   rd.unknown_members(e, path,
                      {"result-type", "sending-mta-ip", "receiving-mx-hostname", "receiving-mx-helo", "receiving-ip",
                       "failed-session-count", "additional-information", "failure-reason-code"});
-  p.failure_details.push_back(std::move(d));
+  into.push_back(std::move(d));
 }
 
-void read_policy(const json& e, const std::string& path, reader& rd, capped_findings& out, report& r) {
+/** One element of policies; its failure details were read while the text was parsed (`streamed`). */
+void read_policy(const json& e, const std::string& path, std::vector<failure_detail>&& streamed, reader& rd,
+                 capped_findings& out, report& r) {
   policy_entry p;
   const auto pol = e.find("policy");
   const std::string ppath = path + ".policy";
@@ -352,21 +440,12 @@ void read_policy(const json& e, const std::string& path, reader& rd, capped_find
   }
 
   const auto fd = e.find("failure-details");
-  const std::string fpath = path + ".failure-details";
   if (fd != e.end()) {
     if (!fd->is_array()) {
-      out.add(code::report_field_type, fpath + " is " + type_name(*fd) + ", not an array; it is left out");
+      out.add(code::report_field_type,
+              path + ".failure-details is " + type_name(*fd) + ", not an array; it is left out");
     } else {
-      p.failure_details.reserve(fd->size());
-      std::size_t i = 0;
-      for (const auto& d : *fd) {
-        const std::string dpath = fpath + "[" + std::to_string(i++) + "]";
-        if (!d.is_object()) {
-          out.add(code::report_field_type, dpath + " is " + type_name(d) + ", not an object; it is left out");
-          continue;
-        }
-        read_failure(d, dpath, rd, out, p);
-      }
+      p.failure_details = std::move(streamed);
     }
   }
   rd.unknown_members(e, path, {"policy", "summary", "failure-details"});
@@ -394,14 +473,26 @@ parse_result parse_report(std::string_view text) noexcept {
     res.findings = out.take();
     return res;
   }
+  reader rd(out);
+  std::vector<std::vector<failure_detail>> streamed;  // per policy, read as the parser met them
+  auto on_detail = [&](json& d, std::size_t policy, std::size_t index) {
+    if (streamed.size() <= policy) streamed.resize(policy + 1);
+    const std::string path = "policies[" + std::to_string(policy) + "].failure-details[" + std::to_string(index) + "]";
+    if (!d.is_object()) {
+      out.add(code::report_field_type, path + " is " + type_name(d) + ", not an object; it is left out");
+      return;
+    }
+    read_failure(d, path, rd, out, streamed[policy]);
+  };
   json root;
-  dom_with_position sax(root);
+  report_builder<decltype(on_detail)> sax(root, on_detail);
   json::sax_parse(text, &sax, nlohmann::detail::input_format_t::json, true, false);
   if (sax.failed || root.is_discarded()) {
     const auto [line, column] = position_of(text, sax.error_at > 0 ? sax.error_at - 1 : 0);
     std::string what = text.empty() ? std::string("the text is empty") : reason_of(sax.error_what);
-    out.add(code::report_json_invalid, "not JSON: " + what, line, column);
-    res.findings = out.take();
+    capped_findings only;  // what the details said before the syntax error is moot
+    only.add(code::report_json_invalid, "not JSON: " + what, line, column);
+    res.findings = only.take();
     return res;
   }
   if (!root.is_object()) {
@@ -409,7 +500,6 @@ parse_result parse_report(std::string_view text) noexcept {
     res.findings = out.take();
     return res;
   }
-  reader rd(out);
   const auto pols = root.find("policies");
   if (pols == root.end() || !pols->is_array()) {
     out.add(code::report_policies_missing,
@@ -435,7 +525,8 @@ parse_result parse_report(std::string_view text) noexcept {
       out.add(code::report_field_type, path + " is " + type_name(e) + ", not an object; it is left out");
       continue;
     }
-    read_policy(e, path, rd, out, r);
+    read_policy(e, path, i - 1 < streamed.size() ? std::move(streamed[i - 1]) : std::vector<failure_detail>{}, rd, out,
+                r);
   }
   rd.unknown_members(root, "", {"organization-name", "date-range", "contact-info", "report-id", "policies"});
   res.valid = true;
