@@ -1,5 +1,6 @@
 # Finds nlohmann/json and doctest from Debian's packages, natively and under
-# Emscripten.
+# Emscripten; and, for the native CLI only, libarchive and GMime 3 through
+# pkg-config.
 #
 # Under Emscripten, find_package() is re-rooted into the emscripten sysroot
 # and does not see /usr; and adding -isystem /usr/include would let glibc's
@@ -34,4 +35,26 @@ else()
   if(MTASTS_TESTING)
     find_package(doctest 2.4 REQUIRED CONFIG)
   endif()
+endif()
+
+# The native CLI's containers for TLS-RPT reports (tools/cli/report_files.cpp):
+# libarchive (gzip, zip) and GMime 3 (e-mail), as IMPORTED targets
+# PkgConfig::mtasts_libarchive and PkgConfig::mtasts_gmime. Only the CLI links
+# them: the core and the wasm module never do. On Debian: apt-get install
+# pkg-config libarchive-dev libgmime-3.0-dev (tools/lib/deps.sh does it).
+if(MTASTS_TOOLS AND NOT EMSCRIPTEN)
+  find_package(PkgConfig QUIET)
+  if(NOT PKG_CONFIG_FOUND)
+    message(FATAL_ERROR "pkg-config not found (the CLI finds libarchive and GMime with it): "
+                        "apt-get install pkg-config libarchive-dev libgmime-3.0-dev, "
+                        "or configure with -DMTASTS_TOOLS=OFF")
+  endif()
+  pkg_check_modules(mtasts_libarchive QUIET IMPORTED_TARGET libarchive>=3.4)
+  pkg_check_modules(mtasts_gmime QUIET IMPORTED_TARGET gmime-3.0>=3.2)
+  if(NOT mtasts_libarchive_FOUND OR NOT mtasts_gmime_FOUND)
+    message(FATAL_ERROR "libarchive (>= 3.4) or GMime 3 (>= 3.2) not found with pkg-config: "
+                        "apt-get install libarchive-dev libgmime-3.0-dev (./tools/test does it), "
+                        "or configure with -DMTASTS_TOOLS=OFF")
+  endif()
+  message(STATUS "CLI containers: libarchive ${mtasts_libarchive_VERSION}, GMime ${mtasts_gmime_VERSION}")
 endif()
