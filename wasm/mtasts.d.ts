@@ -162,6 +162,150 @@ export interface Limits {
   readonly total_timeout_ms: number;
   readonly findings_per_code: number;
   readonly findings_total: number;
+  /** The JSON text of one TLS-RPT report (report.size.too_large past it): 32 MiB. */
+  readonly report_max_bytes: number;
+  /** One file as given, and all it decompresses to (report.container.too_large past it): 64 MiB. */
+  readonly report_file_max_bytes: number;
+  /** Entries of one zip archive that are opened (report.container.too_large past it): 1,000. */
+  readonly report_archive_entries: number;
+}
+
+// ---- TLS-RPT reports (RFC 8460; docs/REPORTS.md) ------------------------------
+
+/** One element of a policy's failure-details (RFC 8460 §4.4), normalised: counts are numbers, absent strings "". */
+export interface TlsRptFailureDetail {
+  'result-type': string;
+  'sending-mta-ip': string;
+  'receiving-mx-hostname': string;
+  'receiving-mx-helo': string;
+  'receiving-ip': string;
+  'failed-session-count': number;
+  'additional-information': string;
+  'failure-reason-code': string;
+}
+
+/** One element of a report's `policies`. */
+export interface TlsRptPolicyEntry {
+  policy: {
+    /** "sts", "tlsa", "no-policy-found", or what the reporter wrote. */
+    'policy-type': string;
+    /** The policy as the sender applied it, one element per line. */
+    'policy-string': string[];
+    'policy-domain': string;
+    'mx-host': string[];
+  };
+  summary: { 'total-successful-session-count': number; 'total-failure-session-count': number };
+  'failure-details': TlsRptFailureDetail[];
+}
+
+/** A report as read, in RFC 8460's own shape and names, normalised (absent strings "", absent arrays []). */
+export interface TlsRptReport {
+  'organization-name': string;
+  'date-range': {
+    /** As written. */
+    'start-datetime': string;
+    'end-datetime': string;
+    /** Seconds since the epoch, or null when the date-time is not RFC 3339 (report.date.invalid). */
+    start: number | null;
+    end: number | null;
+  };
+  'contact-info': string;
+  'report-id': string;
+  policies: TlsRptPolicyEntry[];
+}
+
+/** parseTlsRptReport's answer. Findings carry `report.*` codes (docs/FINDINGS.md); a position only for report.json.invalid. */
+export interface TlsRptReportParse {
+  schema: 1;
+  kind: 'tlsrpt-report';
+  /** A report could be read (findings may still hold errors about parts of it). */
+  valid: boolean;
+  findings: Finding[];
+  /** null when it could not be read: not JSON, not an object, no `policies`, too large, or a container that did not open. */
+  report: TlsRptReport | null;
+}
+
+/** Failed sessions of one result type, within a group. */
+export interface TlsRptTypeCount { resultType: string; failed: number }
+
+/** How one input fared: one per report found in the files, or per file (or entry) that could not be opened. */
+export interface TlsRptFileStatus {
+  /** The file name, then `/` and the entry or attachment name for what came out of a zip or a mail ("mail.eml/a.json.gz"). */
+  source: string;
+  /**
+   * read: counted; duplicate: the same report-id from the same organization was counted from `duplicateOf`;
+   * unreadable: the parser rejected it (its findings say why); error: the container could not be opened (report.container.*).
+   */
+  status: 'read' | 'duplicate' | 'unreadable' | 'error';
+  /** "" unless read or duplicate. */
+  organization: string;
+  reportId: string;
+  duplicateOf: string | null;
+  /** The parser's findings, or the container's error as one finding. */
+  findings: Finding[];
+}
+
+/** summarizeTlsRptReports' answer (docs/REPORTS.md, "The aggregate"). Every list is sorted as documented there. */
+export interface TlsRptSummary {
+  schema: 1;
+  kind: 'tlsrpt-summary';
+  /** Reports counted (duplicates not). */
+  reports: number;
+  /** Reports left out as duplicates. */
+  duplicates: number;
+  /** The earliest start and the latest end ("2026-11-30T00:00:00Z"); null when no date could be read. */
+  period: { start: string; end: string } | null;
+  /** The counted reports' summaries added up; byDay, byPolicy and byOrganization split the same sums. */
+  totals: { successful: number; failed: number };
+  /** By the UTC date of each report's start ("2026-11-30"), sorted by day. */
+  byDay: { day: string; successful: number; failed: number }[];
+  /** By policy type, domain and string; mode, mx and maxAge read from an sts policy string (else null / []). */
+  byPolicy: {
+    type: string; domain: string; string: string[];
+    mode: 'enforce' | 'testing' | 'none' | null; mx: string[]; maxAge: number | null;
+    successful: number; failed: number; reports: number;
+    organizations: string[]; firstDay: string | null; lastDay: string | null;
+  }[];
+  /** Failed sessions by receiving MX host (lower case, no final dot; the receiving IP, or "(not reported)"). */
+  byMx: { mx: string; failed: number; resultTypes: TlsRptTypeCount[] }[];
+  /** Failed sessions by result type, each explained (known: false and "" texts for a type outside RFC 8460 §4.3). */
+  byResultType: {
+    resultType: string; failed: number; known: boolean;
+    rfc: string; meaning: string; cause: string; fix: string;
+    /** The receiving MX hosts it was seen at. */
+    mx: string[];
+  }[];
+  /** By reporting organization, sorted by name. */
+  byOrganization: { organization: string; contact: string; reports: number; successful: number; failed: number }[];
+  /** Failed sessions by sending MTA IP. */
+  bySendingIp: { ip: string; failed: number; resultTypes: TlsRptTypeCount[] }[];
+  /** One per input, in input order. */
+  files: TlsRptFileStatus[];
+  /** One per input whose status is unreadable or error, with its first error finding. */
+  errors: { source: string; code: string; severity: Severity; message: string }[];
+}
+
+/** What a report file may be given as: its text, its bytes, or a Blob or File (whose name is the source). */
+export type TlsRptData = string | Uint8Array | ArrayBuffer | ArrayBufferView | Blob;
+
+/** A file, named: `name` is the source in the aggregate (an item without one is `input-<n>`, n from 1). */
+export interface TlsRptNamedFile { name?: string; data: TlsRptData }
+
+export interface TlsRptProgress {
+  /** Files opened so far, and in all. */
+  done: number;
+  total: number;
+  /** The file just opened. */
+  source: string;
+  /** Inputs it gave: its reports, or 1 for a file that could not be opened. */
+  inputs: number;
+}
+
+export interface SummarizeTlsRptOptions {
+  /** Called after each file is opened (not after the aggregation, which resolves the promise). */
+  onProgress?: (progress: TlsRptProgress) => void;
+  /** Stops between files and between decompressed chunks: the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export declare const DEFAULT_RESOLVER: string;
@@ -197,6 +341,31 @@ export interface Mtasts {
    * the bytes currently allocated by the core. For leak tests and diagnostics.
    */
   memoryUsage(): { heapBytes: number; inUseBytes: number };
+  /**
+   * Reads one TLS-RPT report given in any container the aggregate takes:
+   * JSON, gzip, zip or a report e-mail, told apart by content. From a zip or
+   * a mail holding several reports, the first one found (in the archive's or
+   * the mail's order) is parsed and the others are ignored: use
+   * summarizeTlsRptReports to read them all. A container that cannot be
+   * opened resolves to valid: false, report: null and its report.container.*
+   * finding. Rejects with a TypeError for an argument of another type.
+   * The first call loads the report module (report.mjs and
+   * mtasts-report-core.wasm); nothing of it is loaded before.
+   */
+  parseTlsRptReport(bytesOrText: TlsRptData | TlsRptNamedFile): Promise<TlsRptReportParse>;
+  /**
+   * Reads many report files, each in any container (JSON; gzip; zip, whose
+   * JSON and gzip entries are reports; a report e-mail, whose JSON and gzip
+   * attachments and JSON body are reports), one after the other, and
+   * aggregates the reports. A file that cannot be opened (report.container.unknown,
+   * .corrupt, .too_large past limits.report_file_max_bytes decompressed or
+   * limits.report_archive_entries entries, .empty) is one `files` and one
+   * `errors` entry; the others still load, and so do the reports it yielded
+   * before failing. The same report-id from the same organization counts once.
+   * Rejects with a TypeError for a bad argument, or with the signal's reason when aborted.
+   */
+  summarizeTlsRptReports(files: readonly (TlsRptData | TlsRptNamedFile)[],
+                         options?: SummarizeTlsRptOptions): Promise<TlsRptSummary>;
 }
 
 /** Instantiates the module once; later calls return the same object. */

@@ -13,6 +13,12 @@
  *   await m.checkDomain(domain, options) // the live check: { grade, checks, findings, ... }
  *   m.version                            // "0.1.0"
  *   m.memoryUsage()                      // { heapBytes, inUseBytes } of the wasm heap
+ *   await m.parseTlsRptReport(bytesOrText)           // one TLS-RPT report: { valid, findings, report }
+ *   await m.summarizeTlsRptReports(files, options)   // many, in any container: the aggregate
+ *
+ * The two report methods import ./report.mjs (and it its own module,
+ * mtasts-report-core.wasm) only when first called: a page that never reads
+ * a report never loads that code.
  *
  * One artifact for browsers and Node 20: in a browser the .wasm is fetched
  * from next to this file (import.meta.url); in Node it is read from disk and
@@ -40,6 +46,20 @@ export const DEFAULT_TOTAL_TIMEOUT_MS = 30000;
 
 /** @type {Promise<import('./mtasts.d.ts').Mtasts> | null} */
 let loading = null;
+
+/**
+ * The report layer (report.mjs), imported on first use; a failed import is
+ * not cached, so a later call can retry.
+ * @type {Promise<any> | null}
+ */
+let reports = null;
+function loadReports() {
+  reports ??= import('./report.mjs').catch((err) => {
+    reports = null;
+    throw new Error(`mtasts: could not load the report module: ${describe(err)}`, { cause: err });
+  });
+  return reports;
+}
 
 // eslint-disable-next-line no-control-regex
 const ASCII = /^[\x00-\x7f]*$/;
@@ -348,6 +368,12 @@ async function instantiate() {
     limits,
     memoryUsage() {
       return core.memoryStats();
+    },
+    async parseTlsRptReport(bytesOrText) {
+      return (await loadReports()).parseTlsRptReport(bytesOrText);
+    },
+    async summarizeTlsRptReports(files, options) {
+      return (await loadReports()).summarizeTlsRptReports(files, options);
     },
   });
 }
