@@ -27,17 +27,27 @@ function hostOf(url) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Views (#check, #lint)
+// Views (#check, #lint, #reports)
+
+/** The Reports view's code, imported the first time #reports is opened (never on a first visit of the check). */
+/** @type {Promise<unknown> | null} */
+let reportsLoading = null;
 
 function showView() {
-  const lint = location.hash === '#lint';
-  document.body.dataset.view = lint ? 'lint' : 'check';
-  $('view-check').hidden = lint;
-  $('view-lint').hidden = !lint;
-  $('tab-check').toggleAttribute('aria-current', !lint);
-  $('tab-lint').toggleAttribute('aria-current', lint);
-  if (!lint) $('tab-check').setAttribute('aria-current', 'page');
-  else $('tab-lint').setAttribute('aria-current', 'page');
+  const view = location.hash === '#lint' ? 'lint' : location.hash === '#reports' ? 'reports' : 'check';
+  document.body.dataset.view = view;
+  for (const v of ['check', 'lint', 'reports']) {
+    $(`view-${v}`).hidden = v !== view;
+    if (v === view) $(`tab-${v}`).setAttribute('aria-current', 'page');
+    else $(`tab-${v}`).removeAttribute('aria-current');
+  }
+  if (view === 'reports') {
+    reportsLoading ??= import('./report-view.js').catch((err) => {
+      reportsLoading = null; // a later visit to the view tries again
+      $('view-reports').dataset.state = 'failed';
+      $('report-status').textContent = `The report reader did not load: ${err instanceof Error ? err.message : String(err)}`;
+    });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -265,9 +265,19 @@ test('no inline event handler, javascript: URL or DOM XSS sink in any file of we
     ...readdirSync(dist).map((f) => path.join(dist, f)), // the built page: mtasts.mjs and the Emscripten glue too
   ].filter((f) => /\.(html|js|mjs|css|svg)$/.test(f));
   assert.ok(files.some((f) => f.endsWith('mtasts-core.mjs')), 'the Emscripten glue is among the files scanned');
+  // Callbacks of a library's own objects that share the on* spelling, not DOM handlers: [file, line text].
+  const notHandlers = [
+    ['report.mjs', /\bfile\.ondata = \(/], // fflate's UnzipFile: the stream of one zip entry's bytes
+  ];
   for (const file of files) {
-    const generated = path.basename(file) === 'mtasts-core.mjs';
-    for (const f of scanSource(file, readFileSync(file, 'utf8'), { generated })) problems.push(`${path.relative(repo, file)}:${f}`);
+    const generated = ['mtasts-core.mjs', 'mtasts-report-core.mjs'].includes(path.basename(file));
+    const text = readFileSync(file, 'utf8');
+    const lines = text.split('\n');
+    for (const f of scanSource(file, text, { generated })) {
+      const line = lines[Number(f.split(':')[0]) - 1] ?? '';
+      if (notHandlers.some(([name, re]) => path.basename(file) === name && re.test(line))) continue;
+      problems.push(`${path.relative(repo, file)}:${f}`);
+    }
   }
   assert.deepEqual(problems, []);
 });

@@ -16,7 +16,11 @@
 // another origin with the script tag and an <mtasts-check> 4,000 px below the
 // fold, loaded until idle (widgetVisit); what it loads once scrolled into view
 // (the checker and its wasm) is printed, with no budget of its own beyond the
-// .wasm's. Sizes, never times: this test does not depend on the machine's load.
+// .wasm's. The Reports view's code (report-view.js and its modules, report.mjs,
+// the report wasm, dist/vendor/), loaded when #reports is opened and a file
+// read, is printed too, and held out of the first visit (check-view.js imports
+// it when #reports is opened). Sizes, never times: this test does not depend
+// on the machine's load.
 //
 //   node --test tests/e2e/size.test.mjs
 //   MTASTS_DIST=/tmp/dist node --test tests/e2e/size.test.mjs
@@ -31,6 +35,7 @@ import { gzipSync, constants as zc } from 'node:zlib';
 import { guard, verifyGuards } from './support/guard.mjs';
 import { startBrowser, firstVisit, widgetVisit, recordResponses, totals, overBudget } from '../../tools/benchmarks/browser.mjs';
 import { KB, gzipBytes } from '../../tools/benchmarks/common.mjs';
+import { loadCases } from '../support/report-fixtures.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const dist = path.resolve(process.env.MTASTS_DIST || path.join(repo, 'dist'));
@@ -110,4 +115,60 @@ test('the .wasm, the page\'s first load and the widget before it shows stay with
     + `\n  the wasm files: ${wasmFiles.map((w) => `${w.file} ${w.gzip}`).join(', ')}`);
   // The same comparison fails on these measurements when the budgets are small: the check can fail.
   assert.deepEqual(overBudget(measured, { wasm: 1, page: 1, widget: 1 }).map((o) => o.name), ['wasm', 'page', 'widget']);
+});
+
+// The Reports view (#reports) loads its code when it is opened (report-view.js and its modules) and when the
+// first file is read (report.mjs, the report wasm, and fflate and postal-mime from dist/vendor/ for a zip
+// and a mail): measured here as a browser loads it, printed, and held out of the check page's first visit.
+// Only the view's markup and CSS (in index.html and style.css) are part of the first visit.
+const REPORT_CODE = /\/(report-view\.js|report-[a-z]+\.mjs|report\.mjs|mtasts-report-core\.(mjs|wasm)|vendor\/.*)$/;
+
+test('the Reports view\'s code, loaded when the view is opened and a file read, is no part of the page\'s first visit', T, async (t) => {
+  const context = await env.browser.newContext();
+  await guard(context, { allow: [env.site.origin] });
+  const visit = await firstVisit(context, `${env.site.base}index.html#lint`);
+  await context.close();
+  const firstPaths = visit.responses.map((r) => new URL(r.url).pathname);
+
+  const c = await env.browser.newContext();
+  await guard(c, { allow: [env.site.origin] });
+  const page = await c.newPage();
+  const rec = recordResponses(page);
+  await page.goto(`${env.site.base}index.html`);
+  await page.locator('body[data-state="ready"]').waitFor();
+  await page.waitForLoadState('networkidle');
+  const checkPage = await rec.take();
+  await page.click('#tab-reports');
+  await page.locator('#view-reports[data-state="idle"]').waitFor();
+  await page.waitForLoadState('networkidle');
+  const opened = await rec.take();
+  // One file of each container (JSON, gzip, zip, mail), so that every part of the reader is loaded.
+  const containers = loadCases().find((x) => x.name === 'containers');
+  assert.ok(containers, 'the fixture case "containers"');
+  await page.setInputFiles('#report-files', containers.files.map((f) => ({ name: f.name, mimeType: 'application/octet-stream', buffer: Buffer.from(f.bytes) })));
+  await page.locator('#view-reports[data-state="done"]').waitFor({ timeout: 20_000 });
+  await page.waitForLoadState('networkidle');
+  const reading = await rec.take();
+  await c.close();
+
+  const view = [...opened, ...reading];
+  const paths = view.map((r) => new URL(r.url).pathname);
+  for (const p of ['/report-view.js', '/report.mjs', '/mtasts-report-core.mjs', '/mtasts-report-core.wasm']) {
+    assert.ok(paths.includes(p), `the view loaded ${p}: ${paths.join(' ')}`);
+  }
+  assert.ok(paths.some((p) => p.startsWith('/vendor/')), 'and the vendored zip and mail readers');
+  assert.ok(view.every((r) => REPORT_CODE.test(new URL(r.url).pathname)), `the view loads its own code only: ${paths.join(' ')}`);
+  const sum = totals(view);
+  t.diagnostic(`the Reports view's code, on top of the page: ${kb(sum.gzip)} gzip in ${sum.responses} responses (${kb(sum.bytes)} as served)`);
+  t.diagnostic(`  opening the view: ${kb(totals(opened).gzip)}; reading the first files: ${kb(totals(reading).gzip)}`);
+  for (const r of view) t.diagnostic(`    ${new URL(r.url).pathname.padEnd(44)} ${String(r.bytes).padStart(8)} ${String(r.gzip).padStart(8)}`);
+
+  // The first visit (the figure the page budget holds) fetches none of it, and neither does the check page.
+  assert.deepEqual(firstPaths.filter((p) => REPORT_CODE.test(p)), [], `the first visit fetched report code: ${firstPaths.join(' ')}`);
+  assert.deepEqual(checkPage.map((r) => new URL(r.url).pathname).filter((p) => REPORT_CODE.test(p)), []);
+  const firstGzip = totals(visit.responses).gzip;
+  const viewSet = new Set(paths);
+  assert.equal(totals(visit.responses.filter((r) => !viewSet.has(new URL(r.url).pathname))).gzip, firstGzip,
+    'the first visit\'s byte count includes none of the view\'s files');
+  t.diagnostic(`the page's first visit: ${kb(firstGzip)} (the view's code would add ${kb(sum.gzip)})`);
 });
