@@ -10,6 +10,8 @@
 //            replay of the same requests; mailauth's getPolicy
 //   browser  the page's first visit in headless Chromium (transfer, compile and instantiate,
 //            first lint result) and the widget's cost to a host page before and after it shows
+//   reports  TLS-RPT reports: 1,000 daily reports (gzip) and one 10 MB report through
+//            summarizeTlsRptReports in Node, and opened in the page's Reports view in Chromium
 //   --quick  fewer rounds and runs (to try things; not for the figures in the docs)
 //   --json   everything as one JSON object
 //
@@ -18,9 +20,10 @@
 import { benchLint } from './lint.mjs';
 import { benchCheck } from './check.mjs';
 import { benchBrowser } from './browser.mjs';
+import { benchReportsBrowser, benchReportsNode } from './reports.mjs';
 import { DIST, KB, machine, num, table } from './common.mjs';
 
-const SECTIONS = ['lint', 'check', 'browser'];
+const SECTIONS = ['lint', 'check', 'browser', 'reports'];
 const args = { only: SECTIONS, quick: false, json: false };
 for (const a of process.argv.slice(2)) {
   const m = /^--(only|quick|json)(?:=(.*))?$/.exec(a);
@@ -95,6 +98,20 @@ if (args.only.includes('browser')) {
     ['once visible and loaded (more)', w.after.responses, num(w.after.bytes, 0), num(w.after.gzip, 0), num(w.after.main_median_ms.task), num(w.after.main_median_ms.script)],
   ]));
   say(`  before: ${w.before.files.map((f) => f.path).join(', ')}; after: ${w.after.files.map((f) => f.path).join(', ')}`);
+}
+
+if (args.only.includes('reports')) {
+  const n = await benchReportsNode({ runs: q ? 2 : 5 });
+  const b = await benchReportsBrowser({ runs: q ? 1 : 3, selectors: { ready: '#view-reports[data-state="idle"]', input: '#report-files', total: '#view-reports [data-key="sessions"] dd' } });
+  out.reports = { node: n, browser: b };
+  say(`\nTLS-RPT reports (summarizeTlsRptReports; the corpus: tools/benchmarks/report-corpus.mjs), ms, median (max):`);
+  say(table([['input', 40, 'l'], ['Node, first call', 16, 'r'], ['Node, later', 16, 'r'], ['the page (Chromium)', 20, 'r']], [
+    [`1,000 daily reports, ${num(n.year.gzip_bytes / 1e6, 2)} MB of gzip`, num(n.year.first_ms), `${num(n.year.median_ms)} (${num(n.year.max_ms)})`, `${num(b.year_median_ms)} (${num(b.year_max_ms)})`],
+    [`one report of ${num(n.big.bytes / 1e6, 1)} MB (${n.big.failure_details} failure details)`, num(n.big.first_ms), `${num(n.big.median_ms)} (${num(n.big.max_ms)})`, `${num(b.big_median_ms)} (${num(b.big_max_ms)})`],
+  ]));
+  say(`  the totals matched the corpus's own sums: ${n.year.totals_match && n.big.totals_match ? 'yes' : 'NO'}; the page showed ${b.shown.year} and ${b.shown.big} sessions`);
+  say(`  parseTlsRptReport of the 10 MB report alone: ${num(n.big.parse_median_ms)} ms; Node's RSS after: ${num(n.rss_mb)} MB`);
+  say('  the page: from the file input\'s change event to the frame that shows the total (reading, decompressing, aggregating, drawing)');
 }
 
 out.finished = new Date().toISOString();
