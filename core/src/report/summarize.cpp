@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include "mtasts/policy.h"
@@ -37,20 +38,26 @@ std::string mx_name(const failure_detail& d) {
   return not_reported;
 }
 
+/** Failed sessions of one group by result type: a short list (RFC 8460 has eleven types), searched in place. */
 struct by_type {
-  std::map<std::string, std::uint64_t> types;
+  std::vector<type_count> types;
   std::uint64_t failed = 0;
   void add(const std::string& type, std::uint64_t n) {
     failed = saturating_add(failed, n);
-    auto& t = types[type];
-    t = saturating_add(t, n);
+    for (auto& t : types) {
+      if (t.result_type == type) {
+        t.failed = saturating_add(t.failed, n);
+        return;
+      }
+    }
+    types.push_back({type, n});
   }
+  /** Most failed first; ties in name order. */
   std::vector<type_count> list() const {
-    std::vector<type_count> out;
-    out.reserve(types.size());
-    for (const auto& [t, n] : types) out.push_back({t, n});
-    std::stable_sort(out.begin(), out.end(),
-                     [](const type_count& a, const type_count& b) { return a.failed > b.failed; });
+    std::vector<type_count> out = types;
+    std::sort(out.begin(), out.end(), [](const type_count& a, const type_count& b) {
+      return a.failed != b.failed ? a.failed > b.failed : a.result_type < b.result_type;
+    });
     return out;
   }
 };
@@ -86,7 +93,8 @@ summary summarize(const std::vector<input>& inputs) noexcept {
   std::map<std::pair<std::string, std::string>, std::string> seen;  // (organization, report-id) -> source
   std::map<std::string, counts> days;
   std::map<std::tuple<std::string, std::string, std::vector<std::string>>, policy_acc> policies;
-  std::map<std::string, by_type> mxs, ips;
+  // Hashed: a large report lists tens of thousands of sending IPs; sorted once at the end.
+  std::unordered_map<std::string, by_type> mxs, ips;
   std::map<std::string, std::pair<std::uint64_t, std::set<std::string>>> types;
   std::map<std::string, organization_row> orgs;
 
@@ -187,10 +195,14 @@ summary summarize(const std::vector<input>& inputs) noexcept {
   });
 
   auto failed_first = [](const auto& a, const auto& b) { return a.failed > b.failed; };
+  s.by_mx.reserve(mxs.size());
   for (const auto& [mx, acc] : mxs) s.by_mx.push_back({mx, acc.failed, acc.list()});
-  std::stable_sort(s.by_mx.begin(), s.by_mx.end(), failed_first);
+  std::sort(s.by_mx.begin(), s.by_mx.end(),
+            [](const mx_row& a, const mx_row& b) { return a.failed != b.failed ? a.failed > b.failed : a.mx < b.mx; });
+  s.by_sending_ip.reserve(ips.size());
   for (const auto& [ip, acc] : ips) s.by_sending_ip.push_back({ip, acc.failed, acc.list()});
-  std::stable_sort(s.by_sending_ip.begin(), s.by_sending_ip.end(), failed_first);
+  std::sort(s.by_sending_ip.begin(), s.by_sending_ip.end(),
+            [](const ip_row& a, const ip_row& b) { return a.failed != b.failed ? a.failed > b.failed : a.ip < b.ip; });
   for (const auto& [type, acc] : types) {
     s.by_result_type.push_back(
         {type, acc.first, find_result_type(type), std::vector<std::string>(acc.second.begin(), acc.second.end())});
