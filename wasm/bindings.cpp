@@ -11,31 +11,19 @@
  * module on the next load().
  */
 #include <emscripten/bind.h>
-#include <emscripten/heap.h>
 #include <emscripten/val.h>
-#include <malloc.h>
 
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "mtasts/mtasts.h"
+#include "boundary.h"
 
 namespace {
 
-/**
- * The last answer. It is handed to JS as a Uint8Array view of wasm memory,
- * which the JS layer decodes (native TextDecoder) before it makes any other
- * call: embind's own std::string return copies byte by byte in JS. A view
- * is not a handle: nothing is owned or freed by JS.
- */
-std::string last_answer;
-
-emscripten::val answer(std::string json) {
-  last_answer = std::move(json);
-  return emscripten::val(emscripten::typed_memory_view(
-      last_answer.size(), reinterpret_cast<const unsigned char*>(last_answer.data())));
-}
+using mtasts_wasm::answer;
+using mtasts_wasm::memory_stats;
 
 template <class F>
 emscripten::val lint(F&& f) {
@@ -89,14 +77,6 @@ bool is_host_name(const std::string& name) { return mtasts::is_host_name(name); 
 std::string version() { return mtasts::version(); }
 std::string limits() { return mtasts::limits_json(); }
 
-/** The wasm heap: its size (it only grows) and the bytes malloc has handed out and not had back. */
-emscripten::val memory_stats() {
-  const struct mallinfo mi = mallinfo();
-  emscripten::val o = emscripten::val::object();
-  o.set("heapBytes", static_cast<double>(emscripten_get_heap_size()));
-  o.set("inUseBytes", static_cast<double>(mi.uordblks));
-  return o;
-}
 
 }  // namespace
 

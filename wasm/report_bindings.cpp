@@ -13,25 +13,20 @@
  * instance, and wasm/report.mjs then instantiates a fresh one.
  */
 #include <emscripten/bind.h>
-#include <emscripten/heap.h>
 #include <emscripten/val.h>
-#include <malloc.h>
 
 #include <string>
 
 #include "mtasts/json.h"
 #include "mtasts/mtasts.h"
+#include "boundary.h"
 
 namespace {
 
-/** The last answer, handed to JS as a Uint8Array view of wasm memory (see wasm/bindings.cpp). */
-std::string last_answer;
+using mtasts_wasm::answer;
+using mtasts_wasm::last_answer;
+using mtasts_wasm::memory_stats;
 
-emscripten::val answer(std::string json) {
-  last_answer = std::move(json);
-  return emscripten::val(emscripten::typed_memory_view(
-      last_answer.size(), reinterpret_cast<const unsigned char*>(last_answer.data())));
-}
 
 /** One report's JSON text (UTF-8 bytes) in; {schema, kind: "tlsrpt-report", valid, findings, report} out. */
 emscripten::val parse_report(const std::string& text) {
@@ -58,14 +53,6 @@ emscripten::val result_types() { return answer(mtasts::tlsrpt::result_types_json
 std::string version() { return mtasts::version(); }
 std::string limits() { return mtasts::limits_json(); }
 
-/** The wasm heap: its size (it only grows) and the bytes malloc has handed out and not had back. */
-emscripten::val memory_stats() {
-  const struct mallinfo mi = mallinfo();
-  emscripten::val o = emscripten::val::object();
-  o.set("heapBytes", static_cast<double>(emscripten_get_heap_size()));
-  o.set("inUseBytes", static_cast<double>(mi.uordblks));
-  return o;
-}
 
 }  // namespace
 

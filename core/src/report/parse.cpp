@@ -19,6 +19,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "mtasts/limits.h"
@@ -55,7 +56,7 @@ class report_builder {
   bool number_integer(json::number_integer_t v) { return value(v); }
   bool number_unsigned(json::number_unsigned_t v) { return value(v); }
   bool number_float(json::number_float_t v, const std::string&) { return value(v); }
-  bool string(std::string& v) { return value(std::move(v)); }
+  bool string(std::string& v) { return value(v); }  // a copy: moving would take the lexer's buffer, which then regrows for every token
   bool binary(json::binary_t&) { return false; }  // not produced by the JSON lexer
   bool start_object(std::size_t) { return open(json::value_t::object); }
   bool start_array(std::size_t) { return open(json::value_t::array); }
@@ -111,7 +112,11 @@ class report_builder {
       details_open_ = true;
       detail_index_ = 0;
     }
-    stack_.push_back(place(json(t)));
+    json* made = place(json(t));
+    // Room for a failure detail's eight members at once: an ordered object grows as a vector, and each
+    // growth copies its (const) keys.
+    if (t == json::value_t::object) made->get_ref<json::object_t&>().reserve(8);
+    stack_.push_back(made);
     return true;
   }
 
@@ -182,8 +187,12 @@ class reader {
  public:
   explicit reader(capped_findings& out) : out_(out) {}
 
-  /** A string member: "" when absent (with a finding if required) or of another type. */
-  std::string str(const json& obj, const std::string& path, const char* name, bool required) {
+  /**
+   * A string member: "" when absent (with a finding if required) or of another type. From a value about to be
+   * dropped (a failure detail, non-const) the string is moved out rather than copied.
+   */
+  template <class J>
+  std::string str(J& obj, const std::string& path, const char* name, bool required) {
     const auto it = obj.find(name);
     if (it == obj.end()) {
       if (required) out_.add(code::report_field_missing, path_of(path, name) + " is missing");
@@ -198,7 +207,11 @@ class reader {
                path_of(path, name) + " is " + type_name(*it) + ", not a string; it is left out");
       return {};
     }
-    return it->get_ref<const std::string&>();
+    if constexpr (std::is_const_v<J>) {
+      return it->template get_ref<const std::string&>();
+    } else {
+      return std::move(it->template get_ref<std::string&>());
+    }
   }
 
   /** A count member; 0 when absent, of another type, negative or not whole (each with its finding). */
@@ -370,7 +383,7 @@ void read_date_range(const json& root, reader& rd, capped_findings& out, report&
   }
 }
 
-void read_failure(const json& e, const std::string& path, reader& rd, capped_findings& out,
+void read_failure(json& e, const std::string& path, reader& rd, capped_findings& out,
                   std::vector<failure_detail>& into) {
   failure_detail d;
   d.result_type = rd.str(e, path, "result-type", true);
