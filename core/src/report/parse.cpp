@@ -36,16 +36,22 @@ using json = nlohmann::ordered_json;
 using detail::quote;
 
 /**
- * Builds the DOM as nlohmann's json_sax_dom_parser does, keeps the position
- * of a syntax error, and hands each element of policies[i].failure-details
- * to `on_detail` as soon as it is complete, then drops it: a 10 MB report of
- * 43,000 failure details never holds them all as JSON values at once (the
- * DOM's memory and its page faults were half the time of such a report).
+ * Builds the DOM as nlohmann's json_sax_dom_parser does and keeps the
+ * position of a syntax error, except for the elements of
+ * policies[i].failure-details: those go straight to `sink` as the parser
+ * meets them, member by member, and are never JSON values of the DOM. A
+ * 10 MB report is 43,000 of them; building each as a DOM object (its keys,
+ * its vector of members) and dropping it was a third of the time.
+ *
+ * The sink: detail_begin(); detail_member(key, value, policy, index) for
+ * each member whose value is a scalar, or an empty container of the type the
+ * value had (its contents are not read); detail_end(policy, index); and
+ * bad_detail(value, policy, index) for an element that is not an object.
  */
-template <class OnDetail>
+template <class Sink>
 class report_builder {
  public:
-  report_builder(json& root, OnDetail on_detail) : root_(root), on_detail_(std::move(on_detail)) {}
+  report_builder(json& root, Sink& sink) : root_(root), sink_(sink) {}
 
   std::size_t error_at = 0;
   std::string error_what;
@@ -61,6 +67,10 @@ class report_builder {
   bool start_object(std::size_t) { return open(json::value_t::object); }
   bool start_array(std::size_t) { return open(json::value_t::array); }
   bool key(std::string& k) {
+    if (in_detail_) {
+      if (nested_ == 0) key_ = k;
+      return true;
+    }
     key_ = k;
     object_element_ = &(*stack_.back())[k];
     return true;
@@ -76,9 +86,6 @@ class report_builder {
   }
 
  private:
-  /** The open container at `level` is policies[i].failure-details. */
-  bool details_at(std::size_t level) const { return level == 3 && stack_.size() > 3 && details_open_; }
-
   json* place(json&& v) {
     if (stack_.empty()) {
       root_ = std::move(v);
@@ -95,9 +102,16 @@ class report_builder {
 
   template <class V>
   bool value(V&& v) {
+    if (in_detail_) {
+      if (nested_ == 0) {
+        json x(std::forward<V>(v));
+        sink_.detail_member(key_, x, policy_index(), detail_index_);
+      }
+      return true;
+    }
     if (stack_.size() == 4 && details_open_) {  // a failure detail that is not an object
       json x(std::forward<V>(v));
-      on_detail_(x, policy_index(), detail_index_++);
+      sink_.bad_detail(x, policy_index(), detail_index_++);
       return true;
     }
     place(json(std::forward<V>(v)));
@@ -105,25 +119,43 @@ class report_builder {
   }
 
   bool open(json::value_t t) {
+    if (in_detail_) {  // a container as a member's value: its type is what is read
+      if (nested_++ == 0) nested_type_ = t;
+      return true;
+    }
     const std::size_t level = stack_.size();
+    if (level == 4 && details_open_ && t == json::value_t::object) {
+      in_detail_ = true;
+      nested_ = 0;
+      sink_.detail_begin();
+      return true;
+    }
     if (level == 1 && t == json::value_t::array && key_ == "policies" && stack_[0]->is_object()) policies_open_ = true;
     if (level == 3 && t == json::value_t::array && key_ == "failure-details" && policies_open_ &&
         stack_[2]->is_object()) {
       details_open_ = true;
       detail_index_ = 0;
     }
-    json* made = place(json(t));
-    // Room for a failure detail's eight members at once: an ordered object grows as a vector, and each
-    // growth copies its (const) keys.
-    if (t == json::value_t::object) made->get_ref<json::object_t&>().reserve(8);
-    stack_.push_back(made);
+    stack_.push_back(place(json(t)));
     return true;
   }
 
   bool close() {
+    if (in_detail_) {
+      if (nested_ > 0) {
+        if (--nested_ == 0) {
+          json x(nested_type_);
+          sink_.detail_member(key_, x, policy_index(), detail_index_);
+        }
+        return true;
+      }
+      in_detail_ = false;  // the detail object itself ends
+      sink_.detail_end(policy_index(), detail_index_++);
+      return true;
+    }
     const std::size_t level = stack_.size() - 1;
-    if (level == 4 && details_open_) {  // one failure detail, complete
-      on_detail_(*stack_.back(), policy_index(), detail_index_++);
+    if (level == 4 && details_open_) {  // an array as a failure detail, complete
+      sink_.bad_detail(*stack_.back(), policy_index(), detail_index_++);
       stack_.pop_back();
       stack_.back()->get_ref<json::array_t&>().pop_back();
       return true;
@@ -137,13 +169,16 @@ class report_builder {
   std::size_t policy_index() const { return stack_[1]->size() - 1; }
 
   json& root_;
-  OnDetail on_detail_;
+  Sink& sink_;
   std::vector<json*> stack_;
   json* object_element_ = nullptr;
   std::string key_;
   bool policies_open_ = false;
   bool details_open_ = false;
   std::size_t detail_index_ = 0;
+  bool in_detail_ = false;
+  std::size_t nested_ = 0;
+  json::value_t nested_type_ = json::value_t::null;
 };
 
 /** "syntax error while parsing value - invalid literal" out of nlohmann's "[json.exception...] parse error at line 1, column 2: syntax error ...; last read: 'x'". */
@@ -198,32 +233,41 @@ class reader {
       if (required) out_.add(code::report_field_missing, path_of(path, name) + " is missing");
       return {};
     }
-    if (it->is_null()) {
+    return str_value(*it, path, name, required);
+  }
+
+  /** The value of a string member (see str); moved out of a value about to be dropped. */
+  template <class J>
+  std::string str_value(J& v, const std::string& path, const char* name, bool required) {
+    if (v.is_null()) {
       if (required) out_.add(code::report_field_missing, path_of(path, name) + " is null");
       return {};
     }
-    if (!it->is_string()) {
-      out_.add(code::report_field_type,
-               path_of(path, name) + " is " + type_name(*it) + ", not a string; it is left out");
+    if (!v.is_string()) {
+      out_.add(code::report_field_type, path_of(path, name) + " is " + type_name(v) + ", not a string; it is left out");
       return {};
     }
     if constexpr (std::is_const_v<J>) {
-      return it->template get_ref<const std::string&>();
+      return v.template get_ref<const std::string&>();
     } else {
-      return std::move(it->template get_ref<std::string&>());
+      return std::move(v.template get_ref<std::string&>());
     }
   }
 
   /** A count member; 0 when absent, of another type, negative or not whole (each with its finding). */
   std::uint64_t count(const json& obj, const std::string& path, const char* name) {
     const auto it = obj.find(name);
-    if (it != obj.end() && it->is_number_unsigned()) return it->get<std::uint64_t>();  // the common case, first
-    const std::string where = path_of(path, name);
     if (it == obj.end()) {
-      out_.add(code::report_field_missing, where + " is missing; counted as 0");
+      out_.add(code::report_field_missing, path_of(path, name) + " is missing; counted as 0");
       return 0;
     }
-    const json& v = *it;
+    return count_value(*it, path, name);
+  }
+
+  /** The value of a count member (see count). */
+  std::uint64_t count_value(const json& v, const std::string& path, const char* name) {
+    if (v.is_number_unsigned()) return v.get<std::uint64_t>();  // the common case, first
+    const std::string where = path_of(path, name);
     if (v.is_number_integer()) {
       out_.add(code::report_count_negative,
                where + " is " + std::to_string(v.get<std::int64_t>()) + ", a negative count; it is left out");
@@ -314,6 +358,12 @@ class reader {
     }
   }
 
+  /** One member RFC 8460 does not define, said once per generic path ("policies[].failure-details[].x"). */
+  void unknown_member(std::string generic) {
+    if (!unknown_seen_.insert(generic).second) return;
+    out_.add(code::report_field_unknown, generic + " is not a field of RFC 8460; it is ignored");
+  }
+
   static std::string path_of(const std::string& path, const char* name) {
     return path.empty() ? std::string(name) : path + "." + name;
   }
@@ -383,26 +433,82 @@ void read_date_range(const json& root, reader& rd, capped_findings& out, report&
   }
 }
 
-void read_failure(json& e, const std::string& path, reader& rd, capped_findings& out,
-                  std::vector<failure_detail>& into) {
-  failure_detail d;
-  d.result_type = rd.str(e, path, "result-type", true);
-  if (!d.result_type.empty() && !find_result_type(d.result_type)) {
-    out.add(code::report_result_type_unknown,
-            path + ".result-type is " + quote(d.result_type) + ", not one of the result types of RFC 8460 §4.3");
+/**
+ * Reads failure details member by member, as report_builder meets them
+ * (RFC 8460 §4.4: result-type and failed-session-count required, the rest
+ * optional strings), into the details of each policy.
+ */
+class detail_reader {
+ public:
+  detail_reader(reader& rd, capped_findings& out) : rd_(rd), out_(out) {}
+
+  std::vector<std::vector<failure_detail>> per_policy;
+
+  void detail_begin() {
+    cur_ = failure_detail{};
+    path_.clear();
+    has_type_ = has_count_ = false;
   }
-  d.sending_mta_ip = rd.str(e, path, "sending-mta-ip", false);
-  d.receiving_mx_hostname = rd.str(e, path, "receiving-mx-hostname", false);
-  d.receiving_mx_helo = rd.str(e, path, "receiving-mx-helo", false);
-  d.receiving_ip = rd.str(e, path, "receiving-ip", false);
-  d.failed_session_count = rd.count(e, path, "failed-session-count");
-  d.additional_information = rd.str(e, path, "additional-information", false);
-  d.failure_reason_code = rd.str(e, path, "failure-reason-code", false);
-  rd.unknown_members(e, path,
-                     {"result-type", "sending-mta-ip", "receiving-mx-hostname", "receiving-mx-helo", "receiving-ip",
-                      "failed-session-count", "additional-information", "failure-reason-code"});
-  into.push_back(std::move(d));
-}
+
+  void detail_member(const std::string& key, json& v, std::size_t policy, std::size_t index) {
+    const std::string& path = path_of(policy, index);
+    if (key == "result-type") {
+      has_type_ = true;
+      cur_.result_type = rd_.str_value(v, path, "result-type", true);
+      if (!cur_.result_type.empty() && !find_result_type(cur_.result_type)) {
+        out_.add(code::report_result_type_unknown,
+                 path + ".result-type is " + quote(cur_.result_type) + ", not one of the result types of RFC 8460 §4.3");
+      }
+    } else if (key == "failed-session-count") {
+      has_count_ = true;
+      cur_.failed_session_count = rd_.count_value(v, path, "failed-session-count");
+    } else if (key == "sending-mta-ip") {
+      cur_.sending_mta_ip = rd_.str_value(v, path, "sending-mta-ip", false);
+    } else if (key == "receiving-mx-hostname") {
+      cur_.receiving_mx_hostname = rd_.str_value(v, path, "receiving-mx-hostname", false);
+    } else if (key == "receiving-mx-helo") {
+      cur_.receiving_mx_helo = rd_.str_value(v, path, "receiving-mx-helo", false);
+    } else if (key == "receiving-ip") {
+      cur_.receiving_ip = rd_.str_value(v, path, "receiving-ip", false);
+    } else if (key == "additional-information") {
+      cur_.additional_information = rd_.str_value(v, path, "additional-information", false);
+    } else if (key == "failure-reason-code") {
+      cur_.failure_reason_code = rd_.str_value(v, path, "failure-reason-code", false);
+    } else {
+      rd_.unknown_member("policies[].failure-details[]." + key);
+    }
+  }
+
+  void detail_end(std::size_t policy, std::size_t index) {
+    if (!has_type_) out_.add(code::report_field_missing, path_of(policy, index) + ".result-type is missing");
+    if (!has_count_) {
+      out_.add(code::report_field_missing, path_of(policy, index) + ".failed-session-count is missing; counted as 0");
+    }
+    if (per_policy.size() <= policy) per_policy.resize(policy + 1);
+    per_policy[policy].push_back(std::move(cur_));
+  }
+
+  void bad_detail(const json& v, std::size_t policy, std::size_t index) {
+    if (per_policy.size() <= policy) per_policy.resize(policy + 1);
+    out_.add(code::report_field_type, path_of(policy, index) + " is " + type_name(v) + ", not an object; it is left out");
+  }
+
+ private:
+  /** "policies[0].failure-details[12]", made once per detail and only when a member is read. */
+  const std::string& path_of(std::size_t policy, std::size_t index) {
+    if (path_.empty()) {
+      path_ = "policies[" + std::to_string(policy) + "].failure-details[" + std::to_string(index) + "]";
+    }
+    return path_;
+  }
+
+  reader& rd_;
+  capped_findings& out_;
+  failure_detail cur_;
+  std::string path_;
+  bool has_type_ = false;
+  bool has_count_ = false;
+};
 
 /** One element of policies; its failure details were read while the text was parsed (`streamed`). */
 void read_policy(const json& e, const std::string& path, std::vector<failure_detail>&& streamed, reader& rd,
@@ -487,18 +593,9 @@ parse_result parse_report(std::string_view text) noexcept {
     return res;
   }
   reader rd(out);
-  std::vector<std::vector<failure_detail>> streamed;  // per policy, read as the parser met them
-  auto on_detail = [&](json& d, std::size_t policy, std::size_t index) {
-    if (streamed.size() <= policy) streamed.resize(policy + 1);
-    const std::string path = "policies[" + std::to_string(policy) + "].failure-details[" + std::to_string(index) + "]";
-    if (!d.is_object()) {
-      out.add(code::report_field_type, path + " is " + type_name(d) + ", not an object; it is left out");
-      return;
-    }
-    read_failure(d, path, rd, out, streamed[policy]);
-  };
+  detail_reader details(rd, out);  // the failure details, read as the parser meets them
   json root;
-  report_builder<decltype(on_detail)> sax(root, on_detail);
+  report_builder<detail_reader> sax(root, details);
   json::sax_parse(text, &sax, nlohmann::detail::input_format_t::json, true, false);
   if (sax.failed || root.is_discarded()) {
     const auto [line, column] = position_of(text, sax.error_at > 0 ? sax.error_at - 1 : 0);
@@ -538,6 +635,7 @@ parse_result parse_report(std::string_view text) noexcept {
       out.add(code::report_field_type, path + " is " + type_name(e) + ", not an object; it is left out");
       continue;
     }
+    auto& streamed = details.per_policy;
     read_policy(e, path, i - 1 < streamed.size() ? std::move(streamed[i - 1]) : std::vector<failure_detail>{}, rd, out,
                 r);
   }
