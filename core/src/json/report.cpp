@@ -99,13 +99,18 @@ const char* status_name(file_state s) {
   return "error";
 }
 
+/** The explanation of a result type (empty texts for one RFC 8460 does not define). */
+void put_explanation(json& e, const result_type_info* t) {
+  put(e, "rfc", t ? std::string(t->rfc) : std::string());
+  put(e, "meaning", t ? std::string(t->meaning) : std::string());
+  put(e, "cause", t ? std::string(t->cause) : std::string());
+  put(e, "fix", t ? std::string(t->fix) : std::string());
+}
+
 json type_info_json(const result_type_info& t) {
   json e = object(5);
   put(e, "resultType", std::string(t.name));
-  put(e, "rfc", std::string(t.rfc));
-  put(e, "meaning", std::string(t.meaning));
-  put(e, "cause", std::string(t.cause));
-  put(e, "fix", std::string(t.fix));
+  put_explanation(e, &t);
   return e;
 }
 
@@ -182,10 +187,7 @@ std::string to_json(const summary& s) {
     put(e, "resultType", t.result_type);
     put(e, "failed", t.failed);
     put(e, "known", t.info != nullptr);
-    put(e, "rfc", t.info ? std::string(t.info->rfc) : std::string());
-    put(e, "meaning", t.info ? std::string(t.info->meaning) : std::string());
-    put(e, "cause", t.info ? std::string(t.info->cause) : std::string());
-    put(e, "fix", t.info ? std::string(t.info->fix) : std::string());
+    put_explanation(e, t.info);
     put(e, "mx", strings(t.mx));
     types.push_back(std::move(e));
   }
