@@ -36,6 +36,8 @@ const EFFECT = {
   uncovered_testing: 'shortfall: MX not covered',
   no_dane: 'no A+',
   uncovered: 'F in enforce, shortfall in testing',
+  starttls_partial: 'C at best',
+  no_secure_mx: 'F',
 };
 if (codes.length === 0) throw new Error('no MTASTS_CODE rows found in codes.def');
 
@@ -72,6 +74,7 @@ const groups = new Map([
   ['dns', 'DNS messages (RFC 1035) and lookups'],
   ['domain', 'The domain checked'],
   ['mx', 'MX hosts against the policy (RFC 8461 §4.1)'],
+  ['starttls', "The MX hosts' STARTTLS, probed by the CLI (RFC 8461 §4.2; RFC 3207)"],
   ['dane', 'DANE TLSA records (RFC 7672)'],
   ['dnssec', 'DNSSEC (RFC 4035)'],
   ['check', 'The domain check itself'],

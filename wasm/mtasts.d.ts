@@ -50,7 +50,7 @@ export interface TlsRptLint extends Lint {
 
 export type Grade = 'A+' | 'A' | 'B' | 'C' | 'D' | 'F';
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'info' | 'unknown' | 'pending';
-export type CheckId = 'sts' | 'policy_fetch' | 'policy' | 'mx' | 'tlsrpt' | 'dane';
+export type CheckId = 'sts' | 'policy_fetch' | 'policy' | 'mx' | 'starttls' | 'tlsrpt' | 'dane';
 
 export interface DomainFinding extends Finding {
   /** The check it belongs to; null for findings about the input itself (domain.*) or check.aborted. */
@@ -67,6 +67,19 @@ export interface DomainCheck {
   findings: DomainFinding[];
 }
 
+/** A native host's STARTTLS probe of one MX host (docs/GRADING.md); `result` in RFC 8460 §4.3's words. */
+export interface StarttlsProbe {
+  result: 'ok' | 'starttls-not-supported' | 'certificate-host-mismatch' | 'certificate-expired'
+        | 'certificate-not-trusted' | 'validation-failure' | 'unreachable' | 'timeout';
+  stage: 'connect' | 'banner' | 'ehlo' | 'starttls' | 'handshake' | 'verify' | 'done' | '';
+  address: string;
+  detail: string;
+  banner: string;
+  version: string;
+  cipher: string;
+  certificate: { subject: string; issuer: string; dns_names: string[]; not_before: string; not_after: string } | null;
+}
+
 /** See docs/GRADING.md. */
 export interface DomainReport {
   schema: 1;
@@ -76,6 +89,8 @@ export interface DomainReport {
   /** The domain checked: lower case, A-labels. */
   domain: string;
   resolver: string;
+  /** Which program made the report and what it could observe: the browser DNS and the policy; `mtasts check` also the MX hosts' STARTTLS. */
+  host: { kind: 'browser' | 'native'; observes: ('dns' | 'policy' | 'starttls')[] };
   /** null when unobserved facts could change it (see grade_range), for a null MX, or for invalid input. */
   grade: Grade | null;
   /** [worst, best] when grade is null because something was not observed. */
@@ -88,7 +103,10 @@ export interface DomainReport {
   findings: DomainFinding[];
   mx_kind: 'records' | 'implicit' | 'null' | null;
   mx: { host: string; preference: number; covered: boolean | null; pattern: string | null;
-        tlsa: { records: number; ad: boolean } | null }[];
+        tlsa: { records: number; ad: boolean } | null;
+        /** Native reports with STARTTLS probes only (`mtasts check`): the addresses probed and what the probe saw. */
+        addresses?: string[];
+        tls?: StarttlsProbe | null }[];
   sts: { records: string[]; record: string | null; id: string | null; aliases: string[]; ad: boolean } | null;
   policy: { source: 'fetched' | 'relay' | 'pasted'; url: string; status: number | null; content_type: string | null;
             size: number; text: string; valid: boolean; mode: Policy['mode'] | null; max_age: number | null;

@@ -53,6 +53,8 @@ std::string_view effect_name(grade_effect e) noexcept {
     case grade_effect::uncovered_testing: return "uncovered_testing";
     case grade_effect::no_dane: return "no_dane";
     case grade_effect::uncovered: return "uncovered";
+    case grade_effect::starttls_partial: return "starttls_partial";
+    case grade_effect::no_secure_mx: return "no_secure_mx";
   }
   return "none";
 }

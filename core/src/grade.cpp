@@ -31,6 +31,7 @@ struct tally {
   bool no_dane = false;
   bool warning = false;
   const check_row* uncovered = nullptr;  ///< an MX host may be uncovered: what that costs depends on the mode
+  std::vector<const finding*> starttls_failed;  ///< enforce: MX hosts senders will not deliver to (C at best)
 };
 
 void apply(tally& t, grade_effect e, const finding* f, const check_row* row) {
@@ -39,6 +40,7 @@ void apply(tally& t, grade_effect e, const finding* f, const check_row* row) {
     case grade_effect::none: return;
     case grade_effect::fails_check:  // a row's own failure: F
     case grade_effect::domain_missing:
+    case grade_effect::no_secure_mx:
       if (!t.f && !t.f_check) {
         t.f = f;
         t.f_check = row;
@@ -64,6 +66,9 @@ void apply(tally& t, grade_effect e, const finding* f, const check_row* row) {
       return;
     case grade_effect::uncovered:
       if (!t.uncovered) t.uncovered = row;
+      return;
+    case grade_effect::starttls_partial:
+      if (f) t.starttls_failed.push_back(f);
       return;
   }
 }
@@ -124,6 +129,16 @@ verdict evaluate(const report& r, bool best) {
     if (shortfalls.empty())
       return {grade::b, "MTA-STS in testing mode: failures are reported, not prevented. Switch to enforce for an A."};
     return {grade::c, "MTA-STS in testing mode with " + mtasts::detail::join_and(shortfalls) + "."};
+  }
+  if (!t.starttls_failed.empty()) {
+    // RFC 8461 §5: under enforce, senders do not deliver to a host that fails
+    // STARTTLS or certificate validation; the others still take the mail.
+    const std::size_t n = t.starttls_failed.size();
+    return {grade::c, "Enforced MTA-STS, but senders that honour it will not deliver to " +
+                          mtasts::detail::plural(n, "MX host", "MX hosts") +
+                          " that failed STARTTLS or certificate validation; C at best until " +
+                          (n == 1 ? "it passes." : "they pass.") +
+                          (shortfalls.empty() ? std::string() : " Also: " + mtasts::detail::join_and(shortfalls) + ".")};
   }
   if (shortfalls.empty()) {
     if (!t.warning && !t.no_dane)

@@ -112,7 +112,7 @@ TEST_SUITE("codes") {
 
   TEST_CASE("every code's group matches its artefact") {
     const char* groups[] = {"policy.", "sts.", "tlsrpt.", "txt.", "dns.", "lint.",
-                            "domain.", "mx.", "dane.", "dnssec.", "check.", "report."};
+                            "domain.", "mx.", "starttls.", "dane.", "dnssec.", "check.", "report."};
     for (const auto& r : kRows) {
       CAPTURE(r.name);
       bool ok = false;
@@ -268,7 +268,7 @@ TEST_SUITE("codes") {
       const auto e = mtasts::code_effect(r.id);
       if (r.sev == mtasts::severity::error)
         CHECK((e == mtasts::grade_effect::fails_check || e == mtasts::grade_effect::domain_missing ||
-               e == mtasts::grade_effect::no_grade));
+               e == mtasts::grade_effect::no_grade || e == mtasts::grade_effect::no_secure_mx));
       else
         CHECK(e != mtasts::grade_effect::fails_check);
     }
@@ -330,6 +330,7 @@ TEST_SUITE("codes") {
       CHECK(mtasts::code_from_name(code, out));  // the check scenarios name real codes
       asserted.insert(code);
     }
+    for (const auto& code : mtasts_test::starttls_asserted_codes()) asserted.insert(code);
     for (const auto& code : mtasts_test::report_asserted_codes()) {
       CAPTURE(code);
       mtasts::code out{};

@@ -112,6 +112,8 @@ const std::set<std::string>& dns_asserted_codes();
 /** Codes the domain scenarios assert (tests/fixtures/scenarios/, scenarios_test.cpp), and check_test.cpp beside them. */
 const std::set<std::string>& check_asserted_codes();
 const std::set<std::string>& report_asserted_codes();
+/** The STARTTLS check's codes, asserted by starttls_test.cpp. */
+const std::set<std::string>& starttls_asserted_codes();
 
 /** The dotted names of the findings, as a set. */
 std::set<std::string> code_set(const std::vector<mtasts::finding>& findings);

@@ -54,15 +54,22 @@ namespace mtasts::check {
 // ---------------------------------------------------------------------------
 // What the engine asks for
 
-enum class request_kind : std::uint8_t { dns, policy };
+enum class request_kind : std::uint8_t { dns, policy, starttls };
 
 /**
  * One request for the host to run.
  *   JSON: {"id", "kind": "dns", "name", "type": "MX", "dns": "<base64url>"}
  *       | {"id", "kind": "policy", "url"}
+ *       | {"id", "kind": "starttls", "host", "addresses": ["192.0.2.25", "2001:db8::25"]}
+ *
+ * starttls is asked for only when options.starttls is set (a native host):
+ * connect to port 25 (the host's setting) at the addresses in their order
+ * until one accepts, read the banner, EHLO, STARTTLS, the TLS handshake
+ * with SNI `host`, verify the chain and the name `host` (RFC 8461 §4.2),
+ * EHLO again, QUIT; report it as an observation of kind starttls.
  */
 struct request {
-  std::string id;  ///< "dns:<TYPE>:<name, lower case>" or "policy"
+  std::string id;  ///< "dns:<TYPE>:<name, lower case>", "policy" or "starttls:<host, lower case>"
   request_kind kind = request_kind::dns;
   // kind dns
   std::string name;      ///< the query name (A-labels)
@@ -70,6 +77,9 @@ struct request {
   std::string dns;       ///< the query message (ID 0, RD, AD, EDNS) as the RFC 8484 `dns` GET parameter (base64url)
   // kind policy
   std::string url;  ///< https://mta-sts.<domain>/.well-known/mta-sts.txt
+  // kind starttls
+  std::string host;                    ///< the MX host: lower case, A-labels, no trailing dot (SNI and the name verified)
+  std::vector<std::string> addresses;  ///< its addresses from the A, then the AAAA answer, in presentation form
 };
 
 // ---------------------------------------------------------------------------
@@ -84,6 +94,54 @@ struct request {
 enum class observation_kind : std::uint8_t {
   answer, http_error, timeout, aborted, network_error,    // DoH
   response, redirect, cors_blocked, unreachable,          // the policy (timeout, aborted too)
+  starttls,                                               // a STARTTLS probe (its `tls`; aborted too)
+};
+
+/**
+ * The outcome of a STARTTLS probe, in the words RFC 8460 §4.3 uses for the
+ * same failures (so that it lines up with the senders' TLS-RPT reports), plus
+ * the two ways a probe never reaches TLS.
+ *   JSON: "ok", "starttls-not-supported", "certificate-host-mismatch",
+ *   "certificate-expired", "certificate-not-trusted", "validation-failure",
+ *   "unreachable", "timeout".
+ */
+enum class tls_result : std::uint8_t {
+  ok,
+  starttls_not_supported,     ///< no STARTTLS in the EHLO reply, or the STARTTLS command refused
+  certificate_host_mismatch,  ///< the chain is trusted but no DNS-ID matches the MX host (RFC 8461 §4.2, RFC 6125)
+  certificate_expired,        ///< past its notAfter
+  certificate_not_trusted,    ///< no chain to a trusted root (self-signed, unknown issuer)
+  validation_failure,         ///< any other handshake or validation failure (TLS older than 1.2, not yet valid, ...)
+  unreachable,                ///< no address accepted the connection (refused, no route, no address)
+  timeout,                    ///< a step took longer than the host's limit (`stage` says which)
+};
+[[nodiscard]] std::string_view tls_result_name(tls_result r) noexcept;
+[[nodiscard]] bool tls_result_from_name(std::string_view name, tls_result& out) noexcept;
+
+/** The MX host's certificate as presented (the leaf). JSON: the members by name. */
+struct certificate {
+  std::string subject;                 ///< one line, RFC 2253 form (OpenSSL XN_FLAG_RFC2253)
+  std::string issuer;                  ///< the same form
+  std::vector<std::string> dns_names;  ///< the subjectAltName dNSName entries, as written
+  std::string not_before;              ///< RFC 3339 UTC, "2026-01-01T00:00:00Z"
+  std::string not_after;               ///< the same form
+};
+
+/**
+ * What a STARTTLS probe of one MX host observed. JSON: "tls": {"result",
+ * "stage", "address", "detail", "banner", "version", "cipher", "certificate"}.
+ */
+struct tls_probe {
+  tls_result result = tls_result::unreachable;
+  /** Where the probe ended: connect, banner, ehlo, starttls, handshake, verify, done. */
+  std::string stage;
+  std::string address;  ///< the address that accepted the connection (or the last one tried)
+  /** The exact reason: the server's reply, OpenSSL's verify error or alert, errno's text. Empty for ok. */
+  std::string detail;
+  std::string banner;   ///< the 220 greeting's first line (control bytes removed, at most 200 bytes)
+  std::string version;  ///< "TLSv1.3" when the handshake completed
+  std::string cipher;   ///< "TLS_AES_256_GCM_SHA384"
+  std::optional<mtasts::check::certificate> certificate;  ///< when the server presented one
 };
 
 /**
@@ -101,9 +159,22 @@ struct observation {
   std::string message;    ///< error text, or an HTTP error body excerpt
   bool via_relay = false; ///< the policy came through the user's relay
   std::string relay_failure;  ///< cors-blocked: why the relay (if any) failed too
+  /**
+   * unreachable, from a native host that can tell (a browser cannot): what
+   * failed, one of "certificate-expired", "certificate-not-yet-valid",
+   * "certificate-host-mismatch", "certificate-not-trusted", "tls-handshake"
+   * (any other TLS failure), "connection-refused", "no-address" (the name
+   * did not resolve), "network" (anything else). `message` has the exact
+   * text (OpenSSL's verify error, curl's). Empty: not said.
+   */
+  std::string failure;
   double elapsed_ms = 0;  ///< how long the request took
   double at_ms = 0;       ///< when it settled, from the start of the check
+  std::optional<tls_probe> tls;  ///< kind starttls: what the probe saw
 };
+
+/** What kind of program runs the check, and so what it can observe. JSON "host": "browser" | "native". */
+enum class host_kind : std::uint8_t { browser, native };
 
 /** The check's inputs. JSON: the members by name, at the top level of the state. */
 struct options {
@@ -121,6 +192,14 @@ struct options {
   double total_timeout_ms = limits::total_timeout_ms;  ///< that deadline, for the wording
   double dns_timeout_ms = limits::dns_timeout_ms;      ///< for the wording of timeouts
   double policy_timeout_ms = limits::policy_timeout_ms;
+  /** Who runs the check (shown in the report with what it observes). */
+  host_kind host = host_kind::browser;
+  /** The host probes the MX hosts' STARTTLS (a native host without --no-smtp): the engine asks for it. */
+  bool starttls = false;
+  double smtp_timeout_ms = limits::smtp_timeout_ms;  ///< for the wording of probe timeouts
+  std::size_t starttls_cap = limits::starttls_hosts;  ///< MX hosts probed (starttls.capped past it)
+  /** Now, in Unix milliseconds (certificate expiry); 0: not given, nothing is said about time left. */
+  double now_ms = 0;
 };
 
 /** Everything the engine needs to compute a report: the options and what was observed. JSON: the options' members plus "observations". */
@@ -158,6 +237,14 @@ struct mx_host {
   std::optional<bool> covered;  ///< by a policy mx pattern; nullopt without a policy
   std::optional<std::string> pattern;  ///< the first pattern that matched
   std::optional<tlsa_info> tlsa;       ///< nullopt when not (yet) known
+  std::vector<std::string> addresses;  ///< starttls hosts only: the addresses probed (A, then AAAA)
+  std::optional<tls_probe> tls;        ///< the STARTTLS probe, when the host observed one
+};
+
+/** The program that ran the check and what it could observe. JSON {"kind": "native", "observes": ["dns", "policy", "starttls"]}. */
+struct host_info {
+  host_kind kind = host_kind::browser;
+  std::vector<std::string> observes;
 };
 
 struct sts_info {
@@ -198,6 +285,7 @@ struct timing {
 
 struct report {
   std::string input, domain, resolver;
+  host_info host;
   std::optional<check::grade> grade;
   /** [worst, best] when the grade is null because facts were not observed. */
   std::optional<std::pair<check::grade, check::grade>> grade_range;

@@ -31,6 +31,8 @@ enum class grade_effect : std::uint8_t {
   none, fails_check, domain_missing, no_grade, withdrawn, testing,
   max_age, content_type, tlsrpt, uncovered_testing, no_dane,
   uncovered,  ///< an MX host not covered: F in enforce, a shortfall in testing (the MX check's worst when unknown)
+  starttls_partial,  ///< enforce: senders will not deliver to some MX hosts (STARTTLS or certificate): C at best
+  no_secure_mx,      ///< enforce: senders will deliver to no MX host: F
 };
 
 /** Every finding code; see codes.def for the table. */

@@ -51,6 +51,12 @@ inline constexpr std::size_t domain_max_length = 242;
 inline constexpr double dns_timeout_ms = 5000;
 inline constexpr double policy_timeout_ms = 10000;
 inline constexpr double total_timeout_ms = 30000;
+/** A native host's limit for each step of a STARTTLS probe (connect, a reply, the handshake). */
+inline constexpr double smtp_timeout_ms = 10000;
+/** MX hosts whose STARTTLS a native host probes, lowest preference first (starttls.capped past it). */
+inline constexpr std::size_t starttls_hosts = 20;
+/** A certificate that expires within this many days gets starttls.certificate.expiring. */
+inline constexpr std::int64_t certificate_warning_days = 14;
 
 // ---- TLS-RPT reports (RFC 8460; core/src/report/, the hosts' containers) -----
 

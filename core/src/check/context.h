@@ -67,6 +67,8 @@ class context {
   const lookup& resolve(const std::string& name, dns::rr_type type);
   /** Asks for the policy GET. */
   void need_policy();
+  /** Asks for a STARTTLS probe of `host` at `addresses`; its id, "starttls:<host>". */
+  std::string need_starttls(const std::string& host, const std::vector<std::string>& addresses);
   std::string policy_url() const { return "https://mta-sts." + domain + "/.well-known/mta-sts.txt"; }
 
   // ---- wording.cpp
@@ -109,6 +111,7 @@ void check_sts(context& ctx, check_result& c);           // txt_record.cpp
 void check_policy_fetch(context& ctx, check_result& c);  // policy_fetch.cpp
 void check_policy(context& ctx, check_result& c);        // policy.cpp
 void check_mx(context& ctx, check_result& c);            // mx.cpp
+void check_starttls(context& ctx, check_result& c);      // starttls.cpp
 void check_tlsrpt(context& ctx, check_result& c);        // txt_record.cpp
 void check_dane(context& ctx, check_result& c);          // dane.cpp
 
@@ -127,6 +130,8 @@ struct check_row {
   std::string_view failure_reason;
   /** What could not be observed, for the reason of an open grade: "the _mta-sts TXT record". */
   std::string_view subject;
+  /** Only in a report from a host that probes STARTTLS (options.starttls); a browser's report never has it. */
+  bool needs_starttls = false;
 };
 
 /** The checks, in report order. */

@@ -56,6 +56,9 @@ void compute(const state& s, std::vector<request>& requests, report& rep) {
   rep = report{};
   rep.input = s.options.input;
   rep.resolver = s.options.resolver;
+  rep.host.kind = s.options.host;
+  rep.host.observes = {"dns", "policy"};
+  if (s.options.starttls) rep.host.observes.emplace_back("starttls");
   context ctx(s, requests, rep);
 
   const auto in = detail::check_input(s.options);
@@ -83,6 +86,7 @@ void compute(const state& s, std::vector<request>& requests, report& rep) {
   ctx.need_policy();
 
   for (const auto& row : detail::checks()) {
+    if (row.needs_starttls && !s.options.starttls) continue;
     check_result c;
     c.id = std::string(row.id);
     c.title = std::string(row.title);

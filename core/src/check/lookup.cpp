@@ -50,6 +50,19 @@ void context::need_policy() {
   requests_.push_back(std::move(r));
 }
 
+std::string context::need_starttls(const std::string& host, const std::vector<std::string>& addresses) {
+  std::string id = "starttls:" + lower(host);
+  for (const auto& r : requests_)
+    if (r.id == id) return id;
+  request r;
+  r.id = id;
+  r.kind = request_kind::starttls;
+  r.host = lower(host);
+  r.addresses = addresses;
+  requests_.push_back(std::move(r));
+  return id;
+}
+
 const lookup& context::resolve(const std::string& name, rr_type type) {
   auto key = std::make_pair(lower(name), type);
   auto it = lookups_.find(key);

@@ -22,7 +22,7 @@ void read_hosts(context& ctx, check_result& c, const lookup& l) {
   report& rep = ctx.rep;
   if (l.st == lookup::state::nodata) {
     rep.mx_kind = "implicit";
-    rep.mx.push_back(mx_host{ctx.domain, 0, std::nullopt, std::nullopt, std::nullopt});
+    rep.mx.push_back(mx_host{ctx.domain, 0, std::nullopt, std::nullopt, std::nullopt, {}, std::nullopt});
     add(c, code::mx_implicit,
         ctx.domain + " has no MX record, so senders deliver to the domain's own address (implicit MX); the policy must "
                      "then list " + ctx.domain + " itself as an mx.");
@@ -42,7 +42,7 @@ void read_hosts(context& ctx, check_result& c, const lookup& l) {
     std::string key = lower(m->exchange);
     if (!key.empty() && key.back() == '.') key.pop_back();
     if (seen.insert(std::move(key)).second)
-      hosts.push_back(mx_host{m->exchange, m->preference, std::nullopt, std::nullopt, std::nullopt});
+      hosts.push_back(mx_host{m->exchange, m->preference, std::nullopt, std::nullopt, std::nullopt, {}, std::nullopt});
   }
   std::stable_sort(hosts.begin(), hosts.end(),
                    [](const mx_host& x, const mx_host& y) { return x.preference < y.preference; });

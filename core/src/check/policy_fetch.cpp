@@ -88,11 +88,38 @@ void unreachable(context& ctx, check_result& c, const observation& o) {
     // The headers came (the connection and the certificate were fine); the body broke off.
     add(c, code::policy_fetch_unreachable,
         url + " answered HTTP " + std::to_string(o.status) + ", but the connection broke before the body was read" +
-            (o.message.empty() ? std::string() : " (the browser said " + quote(o.message, 80) + ")") +
+            (o.message.empty() ? std::string()
+                               : std::string(ctx.opt.host == host_kind::native ? " (" : " (the browser said ") +
+                                     quote(o.message, 80) + ")") +
             ", so there is no policy to check. Senders that lose the body have no policy either; if it happens "
             "again, look at the web server's logs and at any proxy in front of it.");
     c.status = status::fail;
     c.summary = "The policy host answered, but the body broke off.";
+    return;
+  }
+  // A native host names the failure exactly (a browser cannot): a TLS
+  // failure is what every sender meets too (RFC 8461 §3.3).
+  const std::string& f = o.failure;
+  if (starts_with(f, "certificate-") || f == "tls-handshake") {
+    std::string what = f == "certificate-expired"         ? "presents a certificate that has expired"
+                       : f == "certificate-not-yet-valid" ? "presents a certificate that is not valid yet"
+                       : f == "certificate-host-mismatch" ? "presents a certificate that does not name " + host
+                       : f == "certificate-not-trusted"   ? "presents a certificate that does not chain to a trusted root"
+                                                          : "failed the TLS handshake";
+    add(c, code::policy_fetch_tls,
+        host + " " + what + (o.message.empty() ? std::string() : " (" + quote(o.message, 120) + ")") +
+            ": senders refuse the connection the same way, so they find no policy at " + url + ".");
+    c.status = status::fail;
+    c.summary = "The policy host's TLS failed: " + std::string(f) + ".";
+    return;
+  }
+  if (f == "connection-refused") {
+    add(c, code::policy_fetch_unreachable,
+        host + " refused the connection to port 443" +
+            (o.message.empty() ? std::string() : " (" + quote(o.message, 120) + ")") +
+            ": nothing serves HTTPS there, so senders find no policy at " + url + ".");
+    c.status = status::fail;
+    c.summary = "The policy host refused the HTTPS connection.";
     return;
   }
   const lookup& a = ctx.resolve(host, dns::rr_type::a);
@@ -110,13 +137,16 @@ void unreachable(context& ctx, check_result& c, const observation& o) {
   for (const lookup* l : {&a, &aaaa})
     for (const auto& rr : l->records)
       if (const auto* ad = std::get_if<dns::address_data>(&rr.data)) addrs.push_back(ad->address);
-  const std::string why = o.message.empty() ? std::string() : " (the browser said " + quote(o.message, 80) + ")";
+  const bool native = ctx.opt.host == host_kind::native;
+  const std::string why = o.message.empty() ? std::string()
+                                            : std::string(native ? " (" : " (the browser said ") + quote(o.message, 80) + ")";
   bool missing = false;
   if (!addrs.empty()) {
     add(c, code::policy_fetch_unreachable,
         host + " resolves (" + list_names(addrs, 3) + "), but no HTTPS connection to it succeeded" + why +
-            ": its certificate is not trusted, has expired or does not name " + host +
-            ", or nothing answers on port 443. A browser cannot tell which; senders fail the same way.");
+            (native ? std::string(". Senders fail the same way.")
+                    : ": its certificate is not trusted, has expired or does not name " + host +
+                          ", or nothing answers on port 443. A browser cannot tell which; senders fail the same way."));
   } else if (a.st == lookup::state::nxdomain && aaaa.st == lookup::state::nxdomain) {
     add(c, code::policy_host_missing, host + " does not exist (NXDOMAIN), so there is no policy to fetch from " + url + ".");
     missing = true;

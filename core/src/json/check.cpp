@@ -10,6 +10,7 @@
  * read. A member that is absent or null takes its default; one of the wrong
  * type makes the whole state an error that names it.
  */
+#include <algorithm>
 #include <limits>
 
 #include "mtasts/base64.h"
@@ -34,6 +35,7 @@ constexpr std::pair<std::string_view, observation_kind> observation_kinds[] = {
     {"redirect", observation_kind::redirect},
     {"cors-blocked", observation_kind::cors_blocked},
     {"unreachable", observation_kind::unreachable},
+    {"starttls", observation_kind::starttls},
 };
 
 std::string_view kind_name(observation_kind k) {
@@ -41,6 +43,8 @@ std::string_view kind_name(observation_kind k) {
     if (kind == k) return name;
   return "answer";
 }
+
+std::string_view host_kind_name(host_kind k) { return k == host_kind::native ? "native" : "browser"; }
 
 std::string_view source_name(policy_source s) {
   switch (s) {
@@ -111,6 +115,24 @@ class reader {
         wrong(key, "a whole number in range");
     }
   }
+  /** The object member `key`, or nullptr (absent or null); an error if it is something else. */
+  const json* object(const char* key) {
+    const json* v = member(key);
+    if (v && !v->is_object()) {
+      wrong(key, "an object");
+      return nullptr;
+    }
+    return v;
+  }
+  /** An array of strings. */
+  void string_list(const char* key, std::vector<std::string>& out) {
+    if (const json* v = array(key)) {
+      for (const auto& e : *v) {
+        if (!e.is_string()) return wrong(key, "an array of strings");
+        out.push_back(e.get_ref<const std::string&>());
+      }
+    }
+  }
   /** The array member `key`, or nullptr (absent or null); an error if it is something else. */
   const json* array(const char* key) {
     const json* v = member(key);
@@ -148,9 +170,39 @@ json request_json(const request& r) {
     put(j, "name", r.name);
     put(j, "type", dns::type_name(r.type));
     put(j, "dns", r.dns);
-  } else {
+  } else if (r.kind == request_kind::policy) {
     put(j, "kind", "policy");
     put(j, "url", r.url);
+  } else {
+    put(j, "kind", "starttls");
+    put(j, "host", r.host);
+    put(j, "addresses", strings(r.addresses));
+  }
+  return j;
+}
+
+// ---- a STARTTLS probe ------------------------------------------------------------
+
+json tls_json(const tls_probe& p) {
+  json j = object(8);
+  put(j, "result", std::string(tls_result_name(p.result)));
+  put(j, "stage", p.stage);
+  put(j, "address", p.address);
+  put(j, "detail", p.detail);
+  put(j, "banner", p.banner);
+  put(j, "version", p.version);
+  put(j, "cipher", p.cipher);
+  if (p.certificate) {
+    const auto& c = *p.certificate;
+    json cj = object(5);
+    put(cj, "subject", c.subject);
+    put(cj, "issuer", c.issuer);
+    put(cj, "dns_names", strings(c.dns_names));
+    put(cj, "not_before", c.not_before);
+    put(cj, "not_after", c.not_after);
+    put(j, "certificate", std::move(cj));
+  } else {
+    put(j, "certificate", nullptr);
   }
   return j;
 }
@@ -170,6 +222,8 @@ json observation_json(const observation& o) {
   put(j, "relay_failure", o.relay_failure);
   put(j, "elapsed_ms", finite(o.elapsed_ms));
   put(j, "at_ms", finite(o.at_ms));
+  if (!o.failure.empty()) put(j, "failure", o.failure);
+  if (o.tls) put(j, "tls", tls_json(*o.tls));
   return j;
 }
 
@@ -197,6 +251,31 @@ observation read_observation(const json& j, std::string& error, std::size_t inde
   in.string("relay_failure", o.relay_failure);
   in.number("elapsed_ms", o.elapsed_ms);
   in.number("at_ms", o.at_ms);
+  in.string("failure", o.failure);
+  if (const json* t = in.object("tls")) {
+    reader tr(*t, error, "observation " + std::to_string(index + 1) + " tls:");
+    tls_probe p;
+    std::string result;
+    tr.string("result", result);
+    if (tr.ok() && !tls_result_from_name(result, p.result)) tr.fail("has an unknown result \"" + result + "\"");
+    tr.string("stage", p.stage);
+    tr.string("address", p.address);
+    tr.string("detail", p.detail);
+    tr.string("banner", p.banner);
+    tr.string("version", p.version);
+    tr.string("cipher", p.cipher);
+    if (const json* cj = tr.object("certificate")) {
+      reader cr(*cj, error, "observation " + std::to_string(index + 1) + " tls certificate:");
+      certificate cert;
+      cr.string("subject", cert.subject);
+      cr.string("issuer", cert.issuer);
+      cr.string_list("dns_names", cert.dns_names);
+      cr.string("not_before", cert.not_before);
+      cr.string("not_after", cert.not_after);
+      p.certificate = std::move(cert);
+    }
+    o.tls = std::move(p);
+  }
   return o;
 }
 
@@ -213,6 +292,11 @@ void put_options(json& j, const options& o) {
   put(j, "total_timeout_ms", finite(o.total_timeout_ms));
   put(j, "dns_timeout_ms", finite(o.dns_timeout_ms));
   put(j, "policy_timeout_ms", finite(o.policy_timeout_ms));
+  put(j, "host", std::string(host_kind_name(o.host)));
+  put(j, "starttls", o.starttls);
+  put(j, "smtp_timeout_ms", finite(o.smtp_timeout_ms));
+  put(j, "starttls_cap", o.starttls_cap);
+  put(j, "now_ms", finite(o.now_ms));
 }
 
 void read_options(reader& in, options& o) {
@@ -226,6 +310,14 @@ void read_options(reader& in, options& o) {
   in.number("total_timeout_ms", o.total_timeout_ms);
   in.number("dns_timeout_ms", o.dns_timeout_ms);
   in.number("policy_timeout_ms", o.policy_timeout_ms);
+  std::string host;
+  in.string("host", host);
+  if (host == "native") o.host = host_kind::native;
+  else if (!host.empty() && host != "browser") in.fail("member \"host\" is not \"browser\" or \"native\"");
+  in.boolean("starttls", o.starttls);
+  in.number("smtp_timeout_ms", o.smtp_timeout_ms);
+  in.integer("starttls_cap", o.starttls_cap);
+  in.number("now_ms", o.now_ms);
 }
 
 // ---- the report --------------------------------------------------------------------------
@@ -237,6 +329,10 @@ json report_json(const report& r) {
   put(j, "input", r.input);
   put(j, "domain", r.domain);
   put(j, "resolver", r.resolver);
+  json host = object(2);
+  put(host, "kind", std::string(host_kind_name(r.host.kind)));
+  put(host, "observes", strings(r.host.observes));
+  put(j, "host", std::move(host));
   put(j, "grade", r.grade ? json(std::string(grade_name(*r.grade))) : json(nullptr));
   if (r.grade_range)
     put(j, "grade_range",
@@ -270,8 +366,9 @@ json report_json(const report& r) {
   put(j, "mx_kind", optional_value(r.mx_kind));
   json mx = json::array();
   json tlsa = json::array();
+  const bool probes = std::find(r.host.observes.begin(), r.host.observes.end(), "starttls") != r.host.observes.end();
   for (const auto& h : r.mx) {
-    json hj = object(5);
+    json hj = object(7);
     put(hj, "host", h.host);
     put(hj, "preference", h.preference);
     put(hj, "covered", optional_value(h.covered));
@@ -288,6 +385,11 @@ json report_json(const report& r) {
       tlsa.push_back(std::move(row));
     } else {
       put(hj, "tlsa", nullptr);
+    }
+    if (probes) {
+      // Only in a report from a host that probes STARTTLS: the browser's schema is unchanged.
+      put(hj, "addresses", strings(h.addresses));
+      put(hj, "tls", h.tls ? tls_json(*h.tls) : json(nullptr));
     }
     mx.push_back(std::move(hj));
   }
@@ -453,6 +555,9 @@ std::string limits_json() {
   put(j, "dns_timeout_ms", limits::dns_timeout_ms);
   put(j, "policy_timeout_ms", limits::policy_timeout_ms);
   put(j, "total_timeout_ms", limits::total_timeout_ms);
+  put(j, "smtp_timeout_ms", limits::smtp_timeout_ms);
+  put(j, "starttls_hosts", limits::starttls_hosts);
+  put(j, "certificate_warning_days", limits::certificate_warning_days);
   put(j, "report_max_bytes", limits::report_max_bytes);
   put(j, "report_file_max_bytes", limits::report_file_max_bytes);
   put(j, "report_archive_entries", limits::report_archive_entries);
