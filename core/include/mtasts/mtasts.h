@@ -32,6 +32,7 @@
 #include "mtasts/policy.h"
 #include "mtasts/records.h"
 #include "mtasts/report.h"
+#include "mtasts/smtp.h"
 
 namespace mtasts {
 /** The library version, e.g. "0.1.0". */
