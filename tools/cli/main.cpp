@@ -30,9 +30,16 @@
 #include "mtasts/mtasts.h"
 #include "mtasts/json.h"
 #include "mtasts/report.h"
+#include "check.h"
 #include "report_files.h"
+#include "terminal.h"
 
 namespace {
+
+using mtasts::cli::colours;
+using mtasts::cli::colours_for_stdout;
+using mtasts::cli::join;
+using mtasts::cli::printable;
 
 constexpr const char* usage_text =
     "usage: mtasts lint policy FILE|-            lint an MTA-STS policy file (RFC 8461 3.2)\n"
@@ -41,6 +48,8 @@ constexpr const char* usage_text =
     "       mtasts lint tlsrpt TEXT [TEXT...]|-  lint an _smtp._tls TXT record (RFC 8460 3)\n"
     "       mtasts report FILE...|-              summarize TLS-RPT reports (RFC 8460 4): .json,\n"
     "                                            .json.gz, .zip, the report e-mail (.eml)\n"
+    "       mtasts check [options] DOMAIN...|--from FILE   the live check, with each MX host's STARTTLS\n"
+    "                                            (mtasts check --help for its options)\n"
     "       mtasts --version | --help\n"
     "options: --json   print the JSON (schema 1) instead of text\n"
     "         --       the arguments after it are files, even when they start with -\n"
@@ -140,30 +149,6 @@ void print_counts(const Result& r) {
 
 // ---- mtasts report ------------------------------------------------------------
 
-/** Terminal escapes; all empty unless stdout is a terminal (and NO_COLOR is unset). */
-struct colours {
-  const char* bold = "";
-  const char* dim = "";
-  const char* red = "";
-  const char* yellow = "";
-  const char* green = "";
-  const char* reset = "";
-};
-
-colours colours_for_stdout() {
-  colours c;
-  const char* term = std::getenv("TERM");
-  const char* no_color = std::getenv("NO_COLOR");
-  if (!isatty(STDOUT_FILENO) || (no_color && *no_color) || (term && std::strcmp(term, "dumb") == 0)) return c;
-  c.bold = "\033[1m";
-  c.dim = "\033[2m";
-  c.red = "\033[31m";
-  c.yellow = "\033[33m";
-  c.green = "\033[32m";
-  c.reset = "\033[0m";
-  return c;
-}
-
 std::string str(std::string_view v) { return std::string(v); }
 std::string num(std::uint64_t n) { return std::to_string(n); }
 std::string plural(std::uint64_t n, const char* one, const char* many) {
@@ -175,26 +160,6 @@ std::size_t width(std::string_view s) {
   std::size_t w = 0;
   for (const char ch : s) w += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
   return w;
-}
-
-std::string join(const std::vector<std::string>& items, const char* sep = ", ") {
-  std::string out;
-  for (const auto& i : items) {
-    if (!out.empty()) out += sep;
-    out += i;
-  }
-  return out;
-}
-
-/** Control bytes of reporter-supplied text shown as '?', so a report cannot drive the terminal. */
-std::string printable(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char ch : s) {
-    const auto u = static_cast<unsigned char>(ch);
-    out += (u < 0x20 || u == 0x7f) ? '?' : ch;
-  }
-  return out;
 }
 
 /**
@@ -437,6 +402,7 @@ int run_report(const std::vector<std::string>& files, bool json) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args;
+  if (argc >= 2 && std::strcmp(argv[1], "check") == 0) return mtasts::cli::run_check(argc - 2, argv + 2);
   bool json = false;
   bool options_done = false;
   for (int i = 1; i < argc; ++i) {

@@ -57,4 +57,17 @@ if(MTASTS_TOOLS AND NOT EMSCRIPTEN)
                         "or configure with -DMTASTS_TOOLS=OFF")
   endif()
   message(STATUS "CLI containers: libarchive ${mtasts_libarchive_VERSION}, GMime ${mtasts_gmime_VERSION}")
+  # The live check's native host (tools/host/): libcurl (Debian's OpenSSL
+  # flavour), OpenSSL, and libidn2 (an IDN typed on the command line mapped
+  # with UTS #46, as the page's URL parser does).
+  # apt-get install libcurl4-openssl-dev libssl-dev libidn2-dev.
+  find_package(CURL 7.87 QUIET)  # curl_easy_header, CURLOPT_PROTOCOLS_STR, CURLOPT_QUICK_EXIT (bookworm: 7.88)
+  find_package(OpenSSL 3.0 QUIET)
+  pkg_check_modules(mtasts_idn2 QUIET IMPORTED_TARGET libidn2>=2.3)
+  if(NOT CURL_FOUND OR NOT OpenSSL_FOUND OR NOT mtasts_idn2_FOUND)
+    message(FATAL_ERROR "libcurl, OpenSSL or libidn2 not found: apt-get install libcurl4-openssl-dev libssl-dev libidn2-dev "
+                        "(./tools/test does it), or configure with -DMTASTS_TOOLS=OFF")
+  endif()
+  find_package(Threads REQUIRED)
+  message(STATUS "CLI live check: libcurl ${CURL_VERSION_STRING}, OpenSSL ${OPENSSL_VERSION}")
 endif()

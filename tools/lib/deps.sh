@@ -28,10 +28,11 @@ _mtasts_apt_install() {
 # What every build needs: a C++ toolchain, CMake, Ninja, Emscripten, the two
 # header-only libraries, Node (which Emscripten depends on anyway), and the
 # native CLI's container libraries for TLS-RPT reports: libarchive (gzip,
-# zip) and GMime (e-mail), found with pkg-config.
+# zip) and GMime (e-mail), found with pkg-config; and the live check's
+# native host: libcurl with OpenSSL, OpenSSL, and libidn2 (UTS #46 for IDNs).
 mtasts_need_build_deps() {
   local pkgs=(cmake ninja-build g++ emscripten nlohmann-json3-dev doctest-dev
-              pkg-config libarchive-dev libgmime-3.0-dev)
+              pkg-config libarchive-dev libgmime-3.0-dev libcurl4-openssl-dev libssl-dev libidn2-dev)
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   _mtasts_apt_install "${pkgs[@]}"
 }

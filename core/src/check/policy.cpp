@@ -18,7 +18,9 @@ void check_policy(context& ctx, check_result& c) {
       c.summary = "Waiting for the policy file.";
     } else if (ctx.policy_unknown) {
       c.status = status::unknown;
-      c.summary = "Not checked: the policy could not be read from the browser. Paste it to check it.";
+      c.summary = ctx.opt.host == host_kind::native
+                      ? "Not checked: the policy file could not be read."
+                      : "Not checked: the policy could not be read from the browser. Paste it to check it.";
     } else {
       c.status = status::info;
       c.summary = "Not checked: no policy file was served.";

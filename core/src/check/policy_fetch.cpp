@@ -168,7 +168,8 @@ void unreachable(context& ctx, check_result& c, const observation& o) {
     add(c, code::policy_fetch_failed,
         "No HTTPS connection to " + host + " succeeded" + why + ", and its address could not be looked up either (" +
             dns_why + "). From here the host may be missing or unreachable; nothing certain is known.");
-    unknown(ctx, c, "Neither the policy host nor its DNS answered this browser.");
+    unknown(ctx, c, ctx.opt.host == host_kind::native ? "Neither the policy host nor its DNS answered."
+                                                      : "Neither the policy host nor its DNS answered this browser.");
     return;
   }
   c.status = status::fail;

@@ -42,7 +42,8 @@ finding context::dns_failure(const observation& o, const std::string& what) cons
       return finding{code::dns_query_failed,
                      "The resolver could not be reached for " + what +
                          (o.message.empty() ? std::string() : " (" + quote(o.message, 120) + ")") +
-                         ": the network, the resolver URL, or the resolver's CORS policy."};
+                         (opt.host == host_kind::native ? std::string(": the network or the resolver URL.")
+                                                        : std::string(": the network, the resolver URL, or the resolver's CORS policy."))};
     default:
       return finding{code::dns_query_malformed, "The host reported an observation of the wrong kind for " + what + "."};
   }
