@@ -26,7 +26,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { makeNet } from '../support/fake-net.mjs';
 import {
-  loadScenarios, worldInput, fakeNetInput, checkOptions, expectReport, pkiNames, originsOf, policyHost, brief,
+  loadScenarios, worldInput, fakeNetInput, checkOptions, expectReport, pkiNames, originsOf, policyHost, brief, seenByWorld,
 } from '../support/scenarios.mjs';
 import { makePki } from './support/pki.mjs';
 import { startWorld } from './support/world.mjs';
@@ -87,15 +87,6 @@ function comparable(r) {
   const c = structuredClone(r);
   delete c.timings;
   return c;
-}
-
-/** What the world server answered, as the expectations read it. */
-function seenByWorld(requests) {
-  const served = requests.filter((q) => !q.misdirected);
-  return {
-    queries: served.filter((q) => q.host === 'doh.test' && q.q).map((q) => `${q.q.type} ${String(q.q.name).toLowerCase()}`),
-    fetched: served.filter((q) => q.host !== 'doh.test').map((q) => q.host),
-  };
 }
 
 /** The browser-only expectations of expect.json's "e2e". */

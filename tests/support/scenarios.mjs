@@ -3,7 +3,8 @@
 // play it, turns a scenario's world into the inputs of the two JavaScript
 // fakes (tests/support/fake-net.mjs by URL, tests/e2e/support/world.mjs by
 // host name) and the options of checkDomain, and compares a report with the
-// scenario's expect.json. The C++ driver (tests/unit/scenarios.cpp) reads the
+// scenario's expect.json (for the native CLI, with its "cli" member over it:
+// expectationFor). The C++ driver (tests/unit/scenarios.cpp) reads the
 // same files and applies the same rules; tests/fixtures/README.md describes
 // the format.
 //
@@ -21,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 
 export const SCENARIO_DIR = fileURLToPath(new URL('../fixtures/scenarios/', import.meta.url));
-export const DRIVERS = Object.freeze(['unit', 'node', 'e2e']);
+export const DRIVERS = Object.freeze(['unit', 'node', 'e2e', 'cli']);
 export const CHECK_IDS = Object.freeze(['sts', 'policy_fetch', 'policy', 'mx', 'tlsrpt', 'dane']);
 const GRADES = ['A+', 'A', 'B', 'C', 'D', 'F'];
 const STATUSES = ['pass', 'warn', 'fail', 'info', 'unknown'];
@@ -34,18 +35,29 @@ const ZONE_KEYS = {
   only: DRIVERS, rcode: DRIVERS, ede: DRIVERS, http: DRIVERS, httpType: DRIVERS, httpBody: DRIVERS,
   garbage: DRIVERS, wrongId: DRIVERS, wrongQuestion: DRIVERS, tc: DRIVERS, stopCname: DRIVERS, compress: DRIVERS,
   truncate: DRIVERS, padTo: DRIVERS, delayMs: DRIVERS, hang: DRIVERS,
-  networkError: ['unit', 'node'], bodyError: ['unit', 'node'],
+  // The world server plays these for curl (the cli driver), not as Chromium would report them.
+  networkError: ['unit', 'node', 'cli'], bodyError: ['unit', 'node', 'cli'],
 };
 const HOST_KEYS = {
   status: DRIVERS, contentType: DRIVERS, body: DRIVERS, bodyFile: DRIVERS, cors: DRIVERS, redirect: DRIVERS,
   cert: DRIVERS, size: DRIVERS, headers: DRIVERS, delayMs: DRIVERS, hang: DRIVERS,
-  neverEnds: ['unit', 'node'], bodyError: ['unit', 'node'],
+  neverEnds: ['unit', 'node', 'cli'], bodyError: ['unit', 'node', 'cli'],
 };
 const WORLD_KEYS = ['input', 'ascii', 'options', 'resolver', 'zone', 'hosts', 'drivers', 'drivers_why', 'page'];
-const OPTION_KEYS = ['policyText', 'policyTextFile', 'relay', 'tlsaCap', 'timeoutMs'];
+// The CLI takes no TLSA cap; it has no pasted policy or relay either, but those are browser-only
+// (a native host reads the policy itself): it plays such a scenario without them, and the
+// scenario's expect.json says in "cli" what changes.
+const OPTION_KEYS = {
+  policyText: DRIVERS, policyTextFile: DRIVERS, relay: DRIVERS, tlsaCap: ['unit', 'node', 'e2e'], timeoutMs: DRIVERS,
+};
 const RESOLVER_KEYS = ['followCname', 'everyQuery'];
 const EXPECT_KEYS = ['why', 'rfc', 'grade', 'grade_range', 'complete', 'status', 'codes', 'findings', 'reason_has',
-  'summary_has', 'report', 'queries', 'not_fetched', 'e2e'];
+  'summary_has', 'report', 'queries', 'not_fetched', 'e2e', 'cli', 'cli_why'];
+// expect.json's "cli": what the native CLI's report says instead, where a native host observes
+// more than a browser or lacks a browser-only option (tests/fixtures/README.md). status, codes
+// and summary_has are merged check by check; the others replace the whole member.
+const CLI_KEYS = ['grade', 'grade_range', 'complete', 'status', 'codes', 'findings', 'reason_has', 'summary_has', 'report'];
+const CLI_MERGED = ['status', 'codes', 'summary_has'];
 const FINDING_KEYS = ['code', 'check', 'severity', 'line', 'column', 'message_has', 'message_lacks'];
 const QUERY_KEYS = ['asked', 'not_asked', 'count', 'at_most', 'all_under'];
 const E2E_KEYS = ['policy_requests', 'net_errors', 'console_has', 'doh'];
@@ -93,6 +105,7 @@ function validate(s) {
       if (!table[key].includes(d)) problem(name, `${where}: ${key} cannot be played by the ${d} driver; leave it out of "drivers"`);
     }
   };
+  for (const k of Object.keys(world.options ?? {})) need('options', k, OPTION_KEYS);
   if (world.zone === null || typeof world.zone !== 'object') problem(name, 'world.json: "zone" is required');
   for (const [owner, entry] of Object.entries(world.zone ?? {})) {
     if (owner !== norm(owner)) problem(name, `zone: write names in lower case without a trailing dot: ${owner}`);
@@ -122,7 +135,43 @@ function validate(s) {
   for (const f of expect.findings ?? []) keysIn(name, 'expect.json findings[]', f, FINDING_KEYS);
   if (expect.queries) keysIn(name, 'expect.json queries', expect.queries, QUERY_KEYS);
   if (expect.e2e) keysIn(name, 'expect.json e2e', expect.e2e, E2E_KEYS);
+  if (expect.cli !== undefined || expect.cli_why !== undefined) validateCli(s, drivers);
   return drivers;
+}
+
+/** expect.json's "cli" and "cli_why": both or neither, only for the cli driver, each member a change. */
+function validateCli({ name, expect }, drivers) {
+  const cli = expect.cli;
+  if (cli === undefined || typeof expect.cli_why !== 'string' || expect.cli_why.length < 10) {
+    problem(name, 'expect.json: "cli" (what the CLI reports instead) and "cli_why" (why a native host differs) go together');
+  }
+  if (!drivers.includes('cli')) problem(name, 'expect.json: "cli" in a scenario the cli driver does not play');
+  keysIn(name, 'expect.json cli', cli, CLI_KEYS);
+  if (Object.keys(cli).length === 0) problem(name, 'expect.json: "cli" is empty');
+  if (cli.grade !== undefined && !(cli.grade === null || GRADES.includes(cli.grade))) problem(name, 'expect.json: cli.grade');
+  if (cli.grade_range !== undefined && !(cli.grade_range === null || (Array.isArray(cli.grade_range) && cli.grade_range.length === 2))) {
+    problem(name, 'expect.json: cli.grade_range');
+  }
+  if (cli.complete !== undefined && typeof cli.complete !== 'boolean') problem(name, 'expect.json: cli.complete');
+  if (cli.status) {
+    keysIn(name, 'expect.json cli.status', cli.status, CHECK_IDS);
+    for (const [id, v] of Object.entries(cli.status)) if (!STATUSES.includes(v)) problem(name, `expect.json: cli.status of ${id}`);
+  }
+  if (cli.codes) keysIn(name, 'expect.json cli.codes', cli.codes, [...CHECK_IDS, 'domain']);
+  if (cli.summary_has) keysIn(name, 'expect.json cli.summary_has', cli.summary_has, CHECK_IDS);
+  for (const f of cli.findings ?? []) keysIn(name, 'expect.json cli.findings[]', f, FINDING_KEYS);
+  // Every member states a difference: one equal to the browser's expectation says nothing.
+  for (const k of Object.keys(cli)) {
+    if (CLI_MERGED.includes(k)) {
+      for (const [m, v] of Object.entries(cli[k])) {
+        if (isDeepStrictEqual(v, expect[k]?.[m]) || (k === 'codes' && v.length === 0 && !expect.codes[m]?.length)) {
+          problem(name, `expect.json: cli.${k}.${m} is what the browser is expected to see already`);
+        }
+      }
+    } else if (isDeepStrictEqual(cli[k], expect[k])) {
+      problem(name, `expect.json: cli.${k} is what the browser is expected to see already`);
+    }
+  }
 }
 
 /**
@@ -145,6 +194,32 @@ export function loadScenarios({ driver, dir = SCENARIO_DIR } = {}) {
     out.push({ ...s, drivers, page: s.world.page === true });
   }
   return out;
+}
+
+/**
+ * The expectations a driver checks: expect.json, and for the cli driver its "cli" member over it
+ * (status, codes and summary_has check by check; the rest whole). Without "cli" (or for
+ * another driver), expect.json itself.
+ */
+export function expectationFor(s, driver) {
+  const { cli, cli_why: _why, ...base } = s.expect;
+  if (driver !== 'cli' || !cli) return base;
+  const out = { ...base };
+  for (const [k, v] of Object.entries(cli)) out[k] = CLI_MERGED.includes(k) ? { ...(base[k] ?? {}), ...v } : v;
+  return out;
+}
+
+/**
+ * What tests/e2e/support/world.mjs answered (its `requests`), as the expectations read it:
+ * queries, the DoH questions as "TYPE name"; fetched, the other hosts an HTTPS request reached.
+ * Requests it turned away as misdirected (HTTP/2 coalescing; a 421) do not count.
+ */
+export function seenByWorld(requests) {
+  const served = requests.filter((q) => !q.misdirected);
+  return {
+    queries: served.filter((q) => q.host === 'doh.test' && q.q).map((q) => `${q.q.type} ${String(q.q.name).toLowerCase()}`),
+    fetched: served.filter((q) => q.host !== 'doh.test').map((q) => q.host),
+  };
 }
 
 /** One scenario by name (for tests about a behaviour that use a scenario's world). */

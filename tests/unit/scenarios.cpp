@@ -30,7 +30,8 @@ using json = nlohmann::json;
 
 const std::set<std::string> world_keys = {"input", "ascii", "options", "resolver", "zone", "hosts", "drivers", "drivers_why", "page"};
 const std::set<std::string> expect_keys = {"why", "rfc", "grade", "grade_range", "complete", "status", "codes", "findings",
-                                           "reason_has", "summary_has", "report", "queries", "not_fetched", "e2e"};
+                                           "reason_has", "summary_has", "report", "queries", "not_fetched", "e2e",
+                                           "cli", "cli_why"};  // cli: the native CLI's differences, read by its driver only
 const char* const check_ids[] = {"sts", "policy_fetch", "policy", "mx", "tlsrpt", "dane"};
 
 std::vector<scenario> load() {
@@ -69,7 +70,7 @@ std::vector<scenario> load() {
       CHECK_MESSAGE(expect_keys.count(key) == 1, "expect.json: unknown key " << key);
     }
     if (s.world.contains("drivers")) s.drivers = s.world.at("drivers").get<std::vector<std::string>>();
-    else s.drivers = {"unit", "node", "e2e"};
+    else s.drivers = {"unit", "node", "e2e", "cli"};
     out.push_back(std::move(s));
   }
   return out;

@@ -26,7 +26,7 @@ struct scenario {
   std::string name;
   nlohmann::json world, expect;
   std::map<std::string, std::string> files;  ///< the folder's other files (bodyFile, policyTextFile), by name
-  std::vector<std::string> drivers;          ///< "unit", "node", "e2e"
+  std::vector<std::string> drivers;          ///< "unit", "node", "e2e", "cli"
   bool runs_in(const std::string& driver) const;
 };
 

@@ -147,7 +147,7 @@ TEST_SUITE("scenarios") {
 
   TEST_CASE("scenarios: the fixtures are well formed") {
     REQUIRE(all_scenarios().size() >= 100);
-    const std::set<std::string> drivers = {"unit", "node", "e2e"};
+    const std::set<std::string> drivers = {"unit", "node", "e2e", "cli"};
     std::size_t unit = 0;
     for (const auto& s : all_scenarios()) {
       CAPTURE(s.name);

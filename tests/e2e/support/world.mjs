@@ -19,8 +19,12 @@
 // httpBody, httpHeaders), garbage, hang, delayMs, wrongId, wrongQuestion, tc,
 // compress, stopCname, ede, truncate, padTo, `only`), answered with
 // fake-net's own resolve() and buildResponse(), so the browser sees byte for
-// byte what the Node emulation hands to checkDomain. (fake-net's
-// networkError, bodyError and respond are not played here.)
+// byte what the Node emulation hands to checkDomain. fake-net's networkError
+// (the request is reset before any answer) and bodyError (the answer's body
+// breaks off after that many bytes) are played for HTTP clients such as curl
+// (the native CLI's scenarios, tests/node/cli-scenarios.test.mjs); Chromium
+// reports them otherwise than fake-net emulates, so the browser tests do not
+// use them. (respond is not played here.)
 //
 // hosts: hostname → behaviour, for every path on that host:
 //   status (200), contentType ('text/plain'; null = no header), body (string |
@@ -28,7 +32,10 @@
 //   redirect: { status: 301, location } (answered before anything else),
 //   cert: 'good' | 'expired' | 'self-signed' | 'wrong-name' ('good'),
 //   hang: true (headers never sent), size: N (body padded with 'a' to N bytes),
-//   delayMs, headers: { extra response headers }.
+//   delayMs, headers: { extra response headers }; and, as for the zone's
+//   bodyError above, for HTTP clients other than Chromium: bodyError: n (the
+//   body breaks off after n bytes: the stream is reset), neverEnds: true (no
+//   content-length, then a line every 50 ms until the client gives up).
 // A *.test host absent from `hosts` (and not doh.test) gets the good
 // certificate and a 404 with CORS.
 //
@@ -132,6 +139,33 @@ export async function startWorld({ zone = {}, hosts = {}, everyQuery, followCnam
     timers.add(t);
   };
 
+  /** Ends the request as a broken connection would: the HTTP/2 stream reset, the HTTP/1.1 socket closed. */
+  function reset(res) {
+    if (res.destroyed) return;
+    if (res.stream) res.stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+    else res.socket?.destroy();
+  }
+
+  /** Sends the headers (with the whole body's content-length) and the first `n` bytes, then resets. */
+  function sendBroken(res, status, headers, bytes, n) {
+    if (res.destroyed || res.writableEnded) return;
+    res.writeHead(status, { ...headers, 'content-length': String(bytes.length) });
+    const part = bytes.subarray(0, Math.min(n, bytes.length));
+    res.write(Buffer.from(part.buffer, part.byteOffset, part.byteLength), () => later(20, () => reset(res)));
+  }
+
+  /** Sends the headers without a content-length, then a line every 50 ms until the client goes away. */
+  function sendForever(res, status, headers) {
+    if (res.destroyed || res.writableEnded) return;
+    res.writeHead(status, headers);
+    const tick = () => {
+      if (res.destroyed || res.writableEnded) return;
+      res.write('mode: enforce\n');
+      later(50, tick);
+    };
+    tick();
+  }
+
   /** Sends a complete response with a content-length. */
   function send(res, status, headers, body) {
     if (res.destroyed || res.writableEnded) return;
@@ -176,6 +210,7 @@ export async function startWorld({ zone = {}, hosts = {}, everyQuery, followCnam
     const pick = (k) => { for (let i = ov.length - 1; i >= 0; i--) if (ov[i][k] !== undefined) return ov[i][k]; return undefined; };
     const answer = () => {
       if (pick('hang')) return; // never answers; the client's deadline or close() ends it
+      if (pick('networkError')) { reset(res); return; }
       const http = pick('http');
       if (http !== undefined) {
         send(res, http, { ...cors, 'content-type': pick('httpType') ?? 'text/plain', ...(pick('httpHeaders') ?? {}) },
@@ -195,7 +230,8 @@ export async function startWorld({ zone = {}, hosts = {}, everyQuery, followCnam
         compress: !!pick('compress'),
       }), pick('truncate'), pick('padTo'));
       record.rcode = r.rcode;
-      send(res, 200, headers, msg);
+      if (pick('bodyError') !== undefined) sendBroken(res, 200, headers, msg, pick('bodyError'));
+      else send(res, 200, headers, msg);
     };
     const wait = pick('delayMs');
     if (wait) later(wait, answer); else answer();
@@ -228,7 +264,9 @@ export async function startWorld({ zone = {}, hosts = {}, everyQuery, followCnam
       const ct = b.contentType === undefined ? 'text/plain' : b.contentType;
       if (ct !== null) headers['content-type'] = ct;
       const status = b.status ?? 200;
-      send(res, status, headers, req.method === 'HEAD' || status === 204 || status === 304 ? undefined : bytes);
+      if (b.neverEnds) sendForever(res, status, headers);
+      else if (b.bodyError !== undefined) sendBroken(res, status, headers, bytes, b.bodyError);
+      else send(res, status, headers, req.method === 'HEAD' || status === 204 || status === 304 ? undefined : bytes);
     };
     if (b.delayMs) later(b.delayMs, answer); else answer();
   }
