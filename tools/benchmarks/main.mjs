@@ -3,7 +3,7 @@
 // sequential checker (docs/BENCHMARKS.md). A measurement, not a test: the
 // size budgets are tests/e2e/size.test.mjs.
 //
-//   node tools/benchmarks/main.mjs [--only=lint,check,browser] [--quick] [--json]
+//   node tools/benchmarks/main.mjs [--only=lint,check,browser,reports,cli] [--quick] [--json]
 //
 //   lint     time per lint call on tools/benchmarks/corpus: ours (wasm, native), mailauth lax and strict
 //   check    checkDomain wall time with every response delayed 0, 50 and 200 ms; a sequential
@@ -12,6 +12,10 @@
 //            first lint result) and the widget's cost to a host page before and after it shows
 //   reports  TLS-RPT reports: 1,000 daily reports (gzip) and one 10 MB report through
 //            summarizeTlsRptReports in Node, and opened in the page's Reports view in Chromium
+//   cli      only when asked for (--only=cli; about 10 minutes): the native `mtasts check` over
+//            1,000 generated domains against live loopback servers with every answer delayed
+//            50 ms, with the default --jobs and with --jobs 1: wall times, their ratio, peak RSS
+//            (cli-bulk.mjs; --quick: 100 domains)
 //   --quick  fewer rounds and runs (to try things; not for the figures in the docs)
 //   --json   everything as one JSON object
 //
@@ -24,17 +28,19 @@ import { benchReportsBrowser, benchReportsNode } from './reports.mjs';
 import { DIST, KB, machine, num, table } from './common.mjs';
 
 const SECTIONS = ['lint', 'check', 'browser', 'reports'];
+/** Sections run only when --only names them (they take long). */
+const OPTIONAL = ['cli'];
 const args = { only: SECTIONS, quick: false, json: false };
 for (const a of process.argv.slice(2)) {
   const m = /^--(only|quick|json)(?:=(.*))?$/.exec(a);
   if (!m) {
-    process.stderr.write(`bench: unknown argument ${a}\nusage: ./tools/bench [--only=${SECTIONS.join(',')}] [--quick] [--json]\n`);
+    process.stderr.write(`bench: unknown argument ${a}\nusage: ./tools/bench [--only=${[...SECTIONS, ...OPTIONAL].join(',')}] [--quick] [--json]\n`);
     process.exit(2);
   }
   if (m[1] === 'only') {
     args.only = (m[2] ?? '').split(',').filter(Boolean);
-    const bad = args.only.filter((s) => !SECTIONS.includes(s));
-    if (bad.length || !args.only.length) { process.stderr.write(`bench: --only takes ${SECTIONS.join(', ')}\n`); process.exit(2); }
+    const bad = args.only.filter((s) => !SECTIONS.includes(s) && !OPTIONAL.includes(s));
+    if (bad.length || !args.only.length) { process.stderr.write(`bench: --only takes ${[...SECTIONS, ...OPTIONAL].join(', ')}\n`); process.exit(2); }
   } else args[m[1]] = true;
 }
 
@@ -112,6 +118,14 @@ if (args.only.includes('reports')) {
   say(`  the totals matched the corpus's own sums: ${n.year.totals_match && n.big.totals_match ? 'yes' : 'NO'}; the page showed ${b.shown.year} and ${b.shown.big} sessions`);
   say(`  parseTlsRptReport of the 10 MB report alone: ${num(n.big.parse_median_ms)} ms; Node's RSS after: ${num(n.rss_mb)} MB`);
   say('  the page: from the file input\'s change event to the frame that shows the total (reading, decompressing, aggregating, drawing)');
+}
+
+if (args.only.includes('cli')) {
+  // Loaded only here: it starts servers (smtp-server) and needs the native CLI.
+  const { benchCliBulk, describeCliBulk } = await import('./cli-bulk.mjs');
+  const r = await benchCliBulk({ domains: q ? 100 : 1000, log: (s) => process.stderr.write(`  cli: ${s}\n`) });
+  out.cli = r;
+  for (const line of describeCliBulk(r)) say(line);
 }
 
 out.finished = new Date().toISOString();
