@@ -9,7 +9,9 @@
 // against real SMTP servers in tests/node/cli-check.test.mjs.
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -61,35 +63,55 @@ struct run {
   std::string status;                  ///< of the starttls check ("" when absent)
 };
 
-/** Plays a scenario's world with a native host that probes; `probes` answers by host name (none: no answer). */
-run play(const std::string& scenario, const std::map<std::string, tls_probe>& probes, bool starttls = true) {
-  const auto& s = mtasts_test::scenario_named(scenario);
-  const fake::network net = mtasts_test::network_of(s);
-  check::options opt = mtasts_test::options_of(s);
+/** What a case answers for a request instead of the fake network (nullopt: the network's answer; a
+ *  starttls request the responder leaves unanswered stays pending). */
+using responder = std::function<std::optional<check::observation>(const check::request&)>;
+
+/** The engine driven to the end over `net` as a native host (probing when opt.starttls), with `answer` first. */
+check::domain_check drive_native(const fake::network& net, check::options opt, const responder& answer) {
   opt.host = check::host_kind::native;
-  opt.starttls = starttls;
-  opt.now_ms = now_ms;
   check::domain_check c(opt);
   std::set<std::string> done;
   for (int round = 0; round < 50; ++round) {
     std::vector<check::observation> batch;
     for (const auto& r : c.requests()) {
       if (!done.insert(r.id).second) continue;
-      if (r.kind == check::request_kind::starttls) {
-        auto it = probes.find(r.host);
-        if (it == probes.end()) continue;
-        check::observation o;
-        o.id = r.id;
-        o.kind = check::observation_kind::starttls;
-        o.tls = it->second;
-        batch.push_back(std::move(o));
-      } else {
-        batch.push_back(fake::answer(net, r));
-      }
+      if (auto o = answer(r)) batch.push_back(std::move(*o));
+      else if (r.kind != check::request_kind::starttls) batch.push_back(fake::answer(net, r));
     }
     if (batch.empty()) break;
     c.observe(std::move(batch));
   }
+  return c;
+}
+
+/** A responder that answers each probe from `probes`, by host name. */
+responder probes_from(std::map<std::string, tls_probe> probes) {
+  return [probes = std::move(probes)](const check::request& r) -> std::optional<check::observation> {
+    if (r.kind != check::request_kind::starttls) return std::nullopt;
+    auto it = probes.find(r.host);
+    if (it == probes.end()) return std::nullopt;
+    check::observation o;
+    o.id = r.id;
+    o.kind = check::observation_kind::starttls;
+    o.tls = it->second;
+    return o;
+  };
+}
+
+/** Every probe passes. */
+responder all_pass() {
+  return [](const check::request& r) -> std::optional<check::observation> {
+    if (r.kind != check::request_kind::starttls) return std::nullopt;
+    check::observation o;
+    o.id = r.id;
+    o.kind = check::observation_kind::starttls;
+    o.tls = passed();
+    return o;
+  };
+}
+
+run summarize(const check::domain_check& c) {
   run out;
   out.rep = c.result();
   for (const auto& r : c.requests())
@@ -100,6 +122,15 @@ run play(const std::string& scenario, const std::map<std::string, tls_probe>& pr
       out.codes = mtasts_test::code_set(ch.findings);
     }
   return out;
+}
+
+/** Plays a scenario's world with a native host that probes; `probes` answers by host name (none: no answer). */
+run play(const std::string& scenario, const std::map<std::string, tls_probe>& probes, bool starttls = true) {
+  const auto& s = mtasts_test::scenario_named(scenario);
+  check::options opt = mtasts_test::options_of(s);
+  opt.starttls = starttls;
+  opt.now_ms = now_ms;
+  return summarize(drive_native(mtasts_test::network_of(s), opt, probes_from(probes)));
 }
 
 std::string grade(const run& r) { return r.rep.grade ? std::string(check::grade_name(*r.rep.grade)) : "null"; }
@@ -240,27 +271,8 @@ TEST_SUITE("starttls") {
     fake::network net = mtasts_test::network_of(s);
     net.zone.erase("mx2.grade-a.test");
     check::options opt = mtasts_test::options_of(s);
-    opt.host = check::host_kind::native;
     opt.starttls = true;
-    check::domain_check c(opt);
-    std::set<std::string> done;
-    for (int round = 0; round < 20; ++round) {
-      std::vector<check::observation> batch;
-      for (const auto& q : c.requests()) {
-        if (!done.insert(q.id).second) continue;
-        if (q.kind == check::request_kind::starttls) {
-          check::observation o;
-          o.id = q.id;
-          o.kind = check::observation_kind::starttls;
-          o.tls = passed();
-          batch.push_back(o);
-        } else {
-          batch.push_back(fake::answer(net, q));
-        }
-      }
-      if (batch.empty()) break;
-      c.observe(std::move(batch));
-    }
+    const auto c = drive_native(net, opt, all_pass());
     const auto& rep = c.result();
     REQUIRE(rep.checks.size() == 7);
     CHECK(mtasts_test::code_set(rep.checks[4].findings) == std::set<std::string>{"starttls.no_address"});
@@ -270,29 +282,9 @@ TEST_SUITE("starttls") {
   TEST_CASE("starttls: past the cap nothing is claimed about the other hosts") {
     const auto& s = mtasts_test::scenario_named("grade-a");
     check::options opt = mtasts_test::options_of(s);
-    opt.host = check::host_kind::native;
     opt.starttls = true;
     opt.starttls_cap = 1;
-    const fake::network net = mtasts_test::network_of(s);
-    check::domain_check c(opt);
-    std::set<std::string> done;
-    for (int round = 0; round < 20; ++round) {
-      std::vector<check::observation> batch;
-      for (const auto& q : c.requests()) {
-        if (!done.insert(q.id).second) continue;
-        if (q.kind == check::request_kind::starttls) {
-          check::observation o;
-          o.id = q.id;
-          o.kind = check::observation_kind::starttls;
-          o.tls = passed();
-          batch.push_back(o);
-        } else {
-          batch.push_back(fake::answer(net, q));
-        }
-      }
-      if (batch.empty()) break;
-      c.observe(std::move(batch));
-    }
+    const auto c = drive_native(mtasts_test::network_of(s), opt, all_pass());
     const auto& rep = c.result();
     CHECK(mtasts_test::code_set(rep.checks[4].findings) == std::set<std::string>{"starttls.capped"});
     CHECK(rep.checks[4].status == check::status::unknown);
@@ -306,20 +298,12 @@ TEST_SUITE("starttls") {
     check::options opt = mtasts_test::options_of(s);
     opt.host = check::host_kind::native;
     opt.starttls = true;
-    const fake::network net = mtasts_test::network_of(s);
+    // Everything answered but the probes, then the host stops.
     check::state st{opt, {}};
-    {
-      check::domain_check c(opt);
-      std::set<std::string> done;
-      for (int round = 0; round < 20; ++round) {
-        std::vector<check::observation> batch;
-        for (const auto& q : c.requests())
-          if (q.kind != check::request_kind::starttls && done.insert(q.id).second) batch.push_back(fake::answer(net, q));
-        if (batch.empty()) break;
-        for (const auto& o : batch) st.observations.push_back(o);
-        c.observe(std::move(batch));
-      }
-    }
+    const auto& net = mtasts_test::network_of(s);
+    const auto answered = drive_native(net, opt, probes_from({}));
+    for (const auto& q : answered.requests())
+      if (q.kind != check::request_kind::starttls) st.observations.push_back(fake::answer(net, q));
     st.options.aborted = true;
     check::domain_check stopped(st);
     const auto& rep = stopped.result();
@@ -359,29 +343,17 @@ TEST_SUITE("starttls") {
                           "certificate-not-yet-valid", "tls-handshake"}) {
       CAPTURE(f);
       const auto& s = mtasts_test::scenario_named("grade-a");
-      check::options opt = mtasts_test::options_of(s);
-      opt.host = check::host_kind::native;
-      const fake::network net = mtasts_test::network_of(s);
-      check::domain_check c(opt);
-      std::set<std::string> done;
-      for (int round = 0; round < 20; ++round) {
-        std::vector<check::observation> batch;
-        for (const auto& q : c.requests()) {
-          if (!done.insert(q.id).second) continue;
-          if (q.kind == check::request_kind::policy) {
-            check::observation o;
-            o.id = q.id;
-            o.kind = check::observation_kind::unreachable;
-            o.failure = f;
-            o.message = "SSL certificate problem: certificate has expired";
-            batch.push_back(o);
-          } else {
-            batch.push_back(fake::answer(net, q));
-          }
-        }
-        if (batch.empty()) break;
-        c.observe(std::move(batch));
-      }
+      const std::string failure = f;
+      const auto c = drive_native(mtasts_test::network_of(s), mtasts_test::options_of(s),
+                                  [&](const check::request& q) -> std::optional<check::observation> {
+                                    if (q.kind != check::request_kind::policy) return std::nullopt;
+                                    check::observation o;
+                                    o.id = q.id;
+                                    o.kind = check::observation_kind::unreachable;
+                                    o.failure = failure;
+                                    o.message = "SSL certificate problem: certificate has expired";
+                                    return o;
+                                  });
       const auto& rep = c.result();
       CHECK(mtasts_test::code_set(rep.checks[1].findings) == std::set<std::string>{"policy.fetch.tls"});
       CHECK(rep.checks[1].status == check::status::fail);

@@ -50,6 +50,14 @@ status from_findings(const check_result& c, status otherwise) {
   return warn ? status::warn : otherwise;
 }
 
+std::vector<std::string> addresses_of(const lookup& a, const lookup& aaaa) {
+  std::vector<std::string> out;
+  for (const lookup* l : {&a, &aaaa})
+    for (const auto& rr : l->records)
+      if (const auto* d = std::get_if<dns::address_data>(&rr.data)) out.push_back(d->address);
+  return out;
+}
+
 bool unsettled(check_result& c, const lookup& l, std::string_view what) {
   if (l.st == lookup::state::pending) {
     c.status = status::pending;

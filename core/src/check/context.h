@@ -102,6 +102,8 @@ std::string_view ede_name(std::uint16_t code);
 void add(check_result& c, code k, std::string message);
 /** Status from the findings: fail on an (observed) error, warn on a warning, else `otherwise`. */
 status from_findings(const check_result& c, status otherwise);
+/** The addresses of an A and an AAAA lookup, in that order (presentation form). */
+std::vector<std::string> addresses_of(const lookup& a, const lookup& aaaa);
 /** A lookup that is pending or failed leaves the check pending or unknown; true if so. */
 bool unsettled(check_result& c, const lookup& l, std::string_view what);
 

@@ -133,10 +133,7 @@ void unreachable(context& ctx, check_result& c, const observation& o) {
     unknown(ctx, c, "The HTTPS request failed; looking up " + host + " to tell why.", true);
     return;
   }
-  std::vector<std::string> addrs;
-  for (const lookup* l : {&a, &aaaa})
-    for (const auto& rr : l->records)
-      if (const auto* ad = std::get_if<dns::address_data>(&rr.data)) addrs.push_back(ad->address);
+  const std::vector<std::string> addrs = addresses_of(a, aaaa);
   const bool native = ctx.opt.host == host_kind::native;
   const std::string why = o.message.empty() ? std::string()
                                             : std::string(native ? " (" : " (the browser said ") + quote(o.message, 80) + ")";

@@ -122,14 +122,6 @@ std::string what_failed(const context& ctx, const mx_host& h, const tls_probe& p
   return who + detail_text(p);
 }
 
-std::vector<std::string> addresses_of(const lookup& a, const lookup& aaaa) {
-  std::vector<std::string> out;
-  for (const lookup* l : {&a, &aaaa})
-    for (const auto& rr : l->records)
-      if (const auto* d = std::get_if<dns::address_data>(&rr.data)) out.push_back(d->address);
-  return out;
-}
-
 std::string host_name(const mx_host& h) {
   std::string n = lower(h.host);
   if (!n.empty() && n.back() == '.') n.pop_back();
