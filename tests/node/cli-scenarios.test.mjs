@@ -25,9 +25,8 @@
 //  - resolver.everyQuery.networkError (the resolver unreachable) sends doh.test to the closed port;
 //    a per-name networkError, bodyError and neverEnds are the world server's (a reset request, a
 //    reset stream, a body that never ends), which curl sees as they are;
-//  - options.timeoutMs is --timeout-ms; options.policyText and options.relay have no CLI
-//    equivalent (the native host reads the policy itself) and are not passed; options.tlsaCap
-//    has none either, and keeps a scenario out of this driver.
+//  - options.timeoutMs is --timeout-ms and options.tlsaCap --tlsa-cap; options.policyText and
+//    options.relay have no CLI equivalent (the native host reads the policy itself) and are not passed.
 // The STARTTLS probe is off (--no-smtp): the scenarios' MX hosts are documentation addresses.
 //
 // Besides expect.json, every report must satisfy the invariants of every report
@@ -83,7 +82,7 @@ function mergeable(s) {
   const d = domainOf(s);
   const mine = (n) => n === d || n.endsWith(`.${d}`);
   const e = expectationFor(s, 'cli');
-  return !s.world.resolver && !e.queries && !e.not_fetched &&
+  return !s.world.resolver && s.world.options?.tlsaCap === undefined && !e.queries && !e.not_fetched &&
     Object.keys(s.world.zone).every(mine) && Object.keys(s.world.hosts ?? {}).every(mine);
 }
 
@@ -261,7 +260,8 @@ before(async () => {
     const warmUp = short ? [WARM_UP] : [];
     const args = ['check', ...warmUp, ...list.map((s) => s.world.input), '--json', '--no-smtp', '--resolver', RESOLVER_URL,
       '--ca-file', pki.caFile, ...connectTo(list, world.port, closed, warmUp.map((d) => `mta-sts.${d}`)).flatMap((c) => ['--connect-to', c]),
-      '--jobs', String(short ? 1 : Math.min(JOBS, list.length)), ...(timeoutMs ? ['--timeout-ms', String(timeoutMs)] : [])];
+      '--jobs', String(short ? 1 : Math.min(JOBS, list.length)), ...(timeoutMs ? ['--timeout-ms', String(timeoutMs)] : []),
+      ...(list[0].world.options?.tlsaCap !== undefined ? ['--tlsa-cap', String(list[0].world.options.tlsaCap)] : [])];
     let run = await runCli(args);
     let { byName: got, exit, what } = reportsOf(run, list, args);
     if (short && !list.every((s) => settledAsExpected(s, got.get(s.name)))) {

@@ -40,6 +40,7 @@
 #include "host.h"
 #include "mtasts/check.h"
 #include "mtasts/json.h"
+#include "mtasts/limits.h"
 #include "mtasts/mtasts.h"
 #include "terminal.h"
 
@@ -62,6 +63,7 @@ constexpr const char* check_usage =
     "  --no-smtp           do not probe the MX hosts (what the browser observes, no more)\n"
     "  --smtp-port N       the MX hosts' port (default 25)\n"
     "  --helo NAME         the EHLO name of the probe (default: this machine's name)\n"
+    "  --tlsa-cap N        MX hosts whose TLSA records are looked up (default 10, as the page)\n"
     "exit status: 0 every domain graded A+ or A; 1 some domain graded lower; 3 some domain got no grade\n"
     "             (3 wins over 1); 2 usage error; 130 interrupted (SIGINT)\n";
 
@@ -298,7 +300,7 @@ int run_check(int argc, char** argv) {
     } else if (a == "--no-smtp") {
       cfg.starttls = false;
     } else if (a == "--jobs" || a == "--resolver" || a == "--dns" || a == "--ca-file" || a == "--connect-to" ||
-               a == "--timeout-ms" || a == "--smtp-port" || a == "--helo" || a == "--from") {
+               a == "--timeout-ms" || a == "--smtp-port" || a == "--helo" || a == "--from" || a == "--tlsa-cap") {
       auto v = value(a.c_str());
       if (!v) return usage_error(a + " needs a value");
       long n = 0;
@@ -308,6 +310,10 @@ int run_check(int argc, char** argv) {
       } else if (a == "--timeout-ms") {
         if (!parse_number(*v, 1, 600000, n)) return usage_error("--timeout-ms takes 1 to 600000, not " + *v);
         cfg.timeout_ms = static_cast<double>(n);
+      } else if (a == "--tlsa-cap") {
+        if (!parse_number(*v, 0, static_cast<long>(limits::mx_hosts), n))
+          return usage_error("--tlsa-cap takes 0 to " + std::to_string(limits::mx_hosts) + ", not " + *v);
+        cfg.tlsa_cap = static_cast<std::size_t>(n);
       } else if (a == "--smtp-port") {
         if (!parse_number(*v, 1, 65535, n)) return usage_error("--smtp-port takes a port from 1 to 65535, not " + *v);
         cfg.smtp_port = static_cast<std::uint16_t>(n);

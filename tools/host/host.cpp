@@ -177,6 +177,7 @@ struct worker_state {
     o.resolver = dns ? dns->url() : cfg.resolver;
     o.host = check::host_kind::native;
     o.starttls = cfg.starttls;
+    o.tlsa_cap = cfg.tlsa_cap;
     o.now_ms = unix_now_ms();
     if (cfg.timeout_ms > 0 && std::isfinite(cfg.timeout_ms)) {
       const double t = std::min(cfg.timeout_ms, longest_ms);

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "mtasts/check.h"
+#include "mtasts/limits.h"
 
 namespace mtasts::host {
 
@@ -44,6 +45,8 @@ struct config {
   /** Probe the MX hosts' STARTTLS (false: --no-smtp). */
   bool starttls = true;
   std::uint16_t smtp_port = 25;
+  /** MX hosts whose TLSA records are looked up (the page's tlsaCap). */
+  std::size_t tlsa_cap = limits::tlsa_cap;
   /** The EHLO name of the probe; empty: this machine's host name when it is a FQDN, else "localhost". */
   std::string helo_name;
   /** The User-Agent of every HTTPS request: "mtasts/<version>". Empty: that default. */
