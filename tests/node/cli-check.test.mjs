@@ -613,8 +613,40 @@ describe('mtasts check', { skip }, () => {
     const done = reports.filter((x) => x.domain !== 'hang.test');
     assert.deepEqual(done.map((x) => x.domain), ['good.test', 'testing.test'], r.stdout.slice(0, 1000));
     assert.deepEqual(done.map((x) => x.grade), ['A', 'B']);
-    for (const h of reports.filter((x) => x.domain === 'hang.test')) assert.equal(h.complete, false, 'hang.test printed as if complete');
+    assert.deepEqual(reports.filter((x) => x.domain === 'hang.test'), [], 'the interrupted check is not printed');
     t.diagnostic(`lines printed before SIGINT: ${linesBeforeSignal}; exit ${afterSignal.toFixed(0)} ms after it, status ${r.status}, signal ${r.signal}`);
+  });
+
+  test('SIGINT during a STARTTLS probe: the interrupted domain is not printed with a grade it did not earn', async () => {
+    env.smtp.reset();
+    // stall.test's MX sends its banner and then nothing: its probe waits for the EHLO reply
+    // (a 60 s limit here) when the signal comes. Without its probe the rest of its report
+    // would read A; it must not be printed at all.
+    const stall = env.smtp.server('127.0.0.20');
+    const good = ['127.0.0.11', '127.0.0.12'].map((a) => env.smtp.server(a));
+    let child = null;
+    let sentAt = 0;
+    const t0 = performance.now();
+    const poll = setInterval(() => {
+      if (!child) return;
+      const ready = stall.sessions.length > 0 && good.every((x) => x.sessions.some((y) => y.closed));
+      if (ready && !poll.readyAt) poll.readyAt = performance.now();
+      // Half a second after good.test's probes ended, for its report to be out.
+      if ((poll.readyAt && performance.now() - poll.readyAt > 500) || performance.now() - t0 > 20000) {
+        clearInterval(poll);
+        sentAt = performance.now();
+        child.kill('SIGINT');
+      }
+    }, 50);
+    const p = run(['check', ...env.args, '--json', '--timeout-ms', '60000', 'good.test', 'stall.test'], {});
+    child = p.child;
+    const r = await p;
+    clearInterval(poll);
+    assert.ok(sentAt > 0, `exited before SIGINT: ${r.stdout.slice(0, 500)}`);
+    assert.ok(stall.sessions.length > 0, 'the stalling server was being probed');
+    assert.equal(r.status, 130, r.stderr.slice(0, 1000));
+    assert.deepEqual(jsonLines(r).map((x) => [x.domain, x.grade]), [['good.test', 'A']], r.stdout.slice(0, 1000));
+    assert.match(r.stderr, /interrupted; 1 domain checked and printed/);
   });
 
   // -------------------------------------------------------------------------

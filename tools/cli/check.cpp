@@ -139,6 +139,16 @@ bool is_invalid_input(const check::report& r) {
   return false;
 }
 
+/** The check was cut short by the stop (Ctrl-C): check.aborted on the domain or on any check. */
+bool was_stopped(const check::report& r) {
+  for (const auto& f : r.domain_findings)
+    if (f.code == code::check_aborted) return true;
+  for (const auto& c : r.checks)
+    for (const auto& f : c.findings)
+      if (f.code == code::check_aborted) return true;
+  return false;
+}
+
 std::string json_line(const check::report& r) {
   if (!is_invalid_input(r)) return check::to_json(r);
   // A line that is not a domain: the report says so, and "error" says it for a quick filter.
@@ -385,11 +395,7 @@ int run_check(int argc, char** argv) {
         s.done.erase(s.done.begin());
         ++s.printed;
         lock.unlock();
-        const bool stopped_here = g_stop.load() && !r.complete && [&] {
-          for (const auto& f : r.domain_findings)
-            if (f.code == code::check_aborted) return true;
-          return false;
-        }();
+        const bool stopped_here = g_stop.load() && was_stopped(r);
         if (!stopped_here && !write_failed) {
           const int st = status_of(r);
           exit_status = std::max(exit_status, st);
@@ -416,9 +422,7 @@ int run_check(int argc, char** argv) {
   // After a stop, the reports that finished but waited behind an unfinished one.
   if (g_stop.load() && !write_failed) {
     for (auto& [index, r] : s.done) {
-      bool aborted = false;
-      for (const auto& f : r.domain_findings) aborted = aborted || f.code == code::check_aborted;
-      if (aborted) continue;
+      if (was_stopped(r)) continue;
       exit_status = std::max(exit_status, status_of(r));
       ++counts[status_of(r)];
       if (json) std::printf("%s\n", json_line(r).c_str());
