@@ -291,9 +291,8 @@ int run_check(int argc, char** argv) {
   bool options_done = false;
   for (int i = 0; i < argc; ++i) {
     const std::string a = argv[i];
-    auto value = [&](const char* what) -> std::optional<std::string> {
+    auto value = [&]() -> std::optional<std::string> {
       if (i + 1 >= argc) return std::nullopt;
-      (void)what;
       return std::string(argv[++i]);
     };
     if (options_done || a.empty() || a[0] != '-' || a == "-") {
@@ -311,7 +310,7 @@ int run_check(int argc, char** argv) {
       cfg.starttls = false;
     } else if (a == "--jobs" || a == "--resolver" || a == "--dns" || a == "--ca-file" || a == "--connect-to" ||
                a == "--timeout-ms" || a == "--smtp-port" || a == "--helo" || a == "--from" || a == "--tlsa-cap") {
-      auto v = value(a.c_str());
+      auto v = value();
       if (!v) return usage_error(a + " needs a value");
       long n = 0;
       if (a == "--jobs") {

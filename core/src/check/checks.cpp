@@ -50,6 +50,27 @@ status from_findings(const check_result& c, status otherwise) {
   return warn ? status::warn : otherwise;
 }
 
+bool without_mx_hosts(context& ctx, check_result& c, std::string_view not_done) {
+  if (ctx.mx_null) {
+    c.status = status::info;
+    c.summary = "No MX hosts (null MX).";
+    return true;
+  }
+  if (ctx.mx_known) return false;
+  const lookup& mx = ctx.resolve(ctx.domain, dns::rr_type::mx);
+  if (mx.st == lookup::state::nxdomain || mx.st == lookup::state::loop) {
+    c.status = status::info;
+    c.summary = "No MX hosts: " + ctx.domain + (mx.st == lookup::state::nxdomain ? " does not exist." : " does not resolve.");
+  } else if (mx.st == lookup::state::pending) {
+    c.status = status::pending;
+    c.summary = "Waiting for the MX records.";
+  } else {
+    c.status = status::unknown;
+    c.summary = "The MX hosts are not known, so " + std::string(not_done) + ".";
+  }
+  return true;
+}
+
 std::vector<std::string> addresses_of(const lookup& a, const lookup& aaaa) {
   std::vector<std::string> out;
   for (const lookup* l : {&a, &aaaa})

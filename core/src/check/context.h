@@ -102,6 +102,13 @@ std::string_view ede_name(std::uint16_t code);
 void add(check_result& c, code k, std::string message);
 /** Status from the findings: fail on an (observed) error, warn on a warning, else `otherwise`. */
 status from_findings(const check_result& c, status otherwise);
+/**
+ * For the checks that look at each MX host (dane, starttls): when there are
+ * none (a null MX, the domain missing) or they are not known yet (pending,
+ * unknown), the check says so, `not_done` saying what was not done for
+ * lack of them; true if so.
+ */
+bool without_mx_hosts(context& ctx, check_result& c, std::string_view not_done);
 /** The addresses of an A and an AAAA lookup, in that order (presentation form). */
 std::vector<std::string> addresses_of(const lookup& a, const lookup& aaaa);
 /** A lookup that is pending or failed leaves the check pending or unknown; true if so. */

@@ -27,27 +27,8 @@ bool usable_for_smtp(const dns::tlsa_data& d) {
 
 void check_dane(context& ctx, check_result& c) {
   report& rep = ctx.rep;
-  if (ctx.mx_null) {
-    c.status = status::info;
-    c.summary = "No MX hosts (null MX).";
-    return;
-  }
+  if (without_mx_hosts(ctx, c, "their TLSA records were not looked up")) return;
   const lookup& mx = ctx.resolve(ctx.domain, dns::rr_type::mx);
-  if (!ctx.mx_known) {
-    if (mx.st == lookup::state::nxdomain || mx.st == lookup::state::loop) {
-      c.status = status::info;
-      c.summary = "No MX hosts: " + ctx.domain + (mx.st == lookup::state::nxdomain ? " does not exist." : " does not resolve.");
-      return;
-    }
-    if (mx.st == lookup::state::pending) {
-      c.status = status::pending;
-      c.summary = "Waiting for the MX records.";
-    } else {
-      c.status = status::unknown;
-      c.summary = "The MX hosts are not known, so their TLSA records were not looked up.";
-    }
-    return;
-  }
   if (!mx.ad)
     add(c, code::dnssec_not_validated,
         "The resolver did not mark the MX answer for " + ctx.domain +

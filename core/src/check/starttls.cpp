@@ -132,25 +132,7 @@ std::string host_name(const mx_host& h) {
 
 void check_starttls(context& ctx, check_result& c) {
   report& rep = ctx.rep;
-  if (ctx.mx_null) {
-    c.status = status::info;
-    c.summary = "No MX hosts (null MX): nothing to probe.";
-    return;
-  }
-  if (!ctx.mx_known) {
-    const lookup& mx = ctx.resolve(ctx.domain, dns::rr_type::mx);
-    if (mx.st == lookup::state::nxdomain || mx.st == lookup::state::loop) {
-      c.status = status::info;
-      c.summary = "No MX hosts to probe.";
-    } else if (mx.st == lookup::state::pending) {
-      c.status = status::pending;
-      c.summary = "Waiting for the MX records.";
-    } else {
-      c.status = status::unknown;
-      c.summary = "The MX hosts are not known, so none was probed.";
-    }
-    return;
-  }
+  if (without_mx_hosts(ctx, c, "none was probed")) return;
   const regime mode = regime_of(ctx);
   const std::size_t probed_max = std::min(ctx.opt.starttls_cap, rep.mx.size());
   std::size_t ok = 0, failed = 0, unobserved = 0, pending = 0, no_address = 0;
