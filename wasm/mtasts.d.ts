@@ -101,6 +101,12 @@ export interface DomainReport {
   checks: DomainCheck[];
   /** Every finding, the checks' in order. */
   findings: DomainFinding[];
+  /**
+   * When failures cascade, the one broken layer the report leads with (docs/GRADING.md "The root
+   * cause"): the finding (`code`, `check`, `message`: one of `findings`), a one-line `headline`,
+   * and the checks not checked (or not further) because of it. null when nothing cascades.
+   */
+  cause: { code: string; check: string | null; headline: string; message: string; affects: string[] } | null;
   mx_kind: 'records' | 'implicit' | 'null' | null;
   mx: { host: string; preference: number; covered: boolean | null; pattern: string | null;
         tlsa: { records: number; ad: boolean } | null;

@@ -7,7 +7,7 @@
 import { el } from './dom.mjs';
 import { findingItem, statusBadge } from './findings.mjs';
 import {
-  suggestedPolicy, suggestedStsRecord, suggestedTlsRpt, ROLLOUT, historyEntry, staleIdWarning, domainOf,
+  suggestedPolicy, suggestedStsRecord, suggestedTlsRpt, observedFixes, ROLLOUT, historyEntry, staleIdWarning, domainOf,
 } from './fixes.mjs';
 
 const DEFAULT_RESOLVER = 'https://cloudflare-dns.com/dns-query';
@@ -296,12 +296,48 @@ function renderChecks(/** @type {any} */ report, /** @type {boolean} */ final) {
     }
     list.append(el('li', null, details));
   }
-  const domainFindings = report.findings.filter((/** @type {any} */ f) => f.check === null);
+  // A cause about no one check (the resolver) is shown once, in the lead (renderCause), not again here.
+  const cause = report.cause && report.cause.check === null ? report.cause : null;
+  const domainFindings = report.findings.filter((/** @type {any} */ f) => f.check === null
+    && !(cause && f.code === cause.code && f.message === cause.message));
   if (domainFindings.length) {
     const ol = el('ol', 'findings');
     for (const f of domainFindings) ol.append(findingItem(f, { domain: report.domain }));
     list.prepend(el('li', 'domain-findings', ol));
   }
+}
+
+/**
+ * The one broken layer when failures cascade (report.cause): its headline, then its finding when
+ * it belongs to no check (else the check's row has it, opened), and the checks left unchecked.
+ */
+function renderCause(/** @type {any} */ report) {
+  const box = $('cause');
+  const body = $('cause-body');
+  const cause = report.cause;
+  box.hidden = !cause;
+  if (!cause) {
+    body.replaceChildren();
+    delete box.dataset.code;
+    return;
+  }
+  box.dataset.code = cause.code;
+  box.dataset.check = cause.check ?? '';
+  const headline = String(cause.headline);
+  const parts = [el('p', 'cause-headline', headline.charAt(0).toUpperCase() + headline.slice(1) + '.')];
+  const title = (/** @type {string} */ id) => report.checks.find((/** @type {any} */ c) => c.id === id)?.title ?? id;
+  if (cause.check === null) {
+    const f = report.findings.find((/** @type {any} */ x) => x.check === null && x.code === cause.code);
+    if (f) parts.push(el('ol', 'findings', findingItem(f, { domain: report.domain })));
+  } else {
+    parts.push(el('p', null, `The evidence and the fix are in “${title(cause.check)}” below.`));
+    const row = /** @type {HTMLDetailsElement | null} */ (document.querySelector(`#checks details[data-id="${cause.check}"]`));
+    if (row) row.open = true;
+  }
+  if (cause.affects.length) {
+    parts.push(el('p', 'hint', `Not checked because of it: ${cause.affects.map(title).join(', ')}.`));
+  }
+  body.replaceChildren(...parts);
 }
 
 function renderVerdict(/** @type {any} */ report, /** @type {boolean} */ final) {
@@ -326,7 +362,8 @@ function renderFixes(/** @type {any} */ report) {
   const policyUnread = !report.policy && fetchCheck && fetchCheck.status === 'unknown';
   const good = report.grade === 'A' || report.grade === 'A+';
   $('fixes-heading').textContent = good ? 'Your records, for reference (nothing to fix)' : 'Fixes, from your live data';
-  let policy = policyUnread || !mtasts ? null : suggestedPolicy(report, mtasts);
+  const can = observedFixes(report);
+  let policy = policyUnread || !mtasts || !can.policy ? null : suggestedPolicy(report, mtasts);
   if (policy && !mtasts.lintPolicy(policy.text).valid) policy = null; // never offer a policy senders would reject
   if (policy) {
     const notes = el('ul', 'notes');
@@ -338,19 +375,26 @@ function renderFixes(/** @type {any} */ report) {
       + 'paste it in the policy row above to get one built from it.'));
   }
   if (report.mx_kind !== 'null') {
-    const sts = suggestedStsRecord(report, now);
-    items.push(fixItem(`TXT record ${sts.name} (a fresh id: publish it only after the policy file changes)`, sts.value));
-    const rpt = suggestedTlsRpt(report);
-    items.push(fixItem(`TXT record ${rpt.name}${rpt.existing ? ' (yours, valid)' : ' (change the address to a mailbox you read)'}`, rpt.value));
+    if (can.sts) {
+      const sts = suggestedStsRecord(report, now);
+      items.push(fixItem(`TXT record ${sts.name} (a fresh id: publish it only after the policy file changes)`, sts.value));
+    }
+    if (can.tlsrpt) {
+      const rpt = suggestedTlsRpt(report);
+      items.push(fixItem(`TXT record ${rpt.name}${rpt.existing ? ' (yours, valid)' : ' (change the address to a mailbox you read)'}`, rpt.value));
+    }
   }
+  if (can.note) items.push(el('p', 'notes unobserved', can.note));
   if (!items.length) {
     $('fixes').hidden = true;
     return;
   }
   for (const item of items) box.append(item);
-  const order = el('ol', 'rollout');
-  for (const step of ROLLOUT) order.append(el('li', null, step.replaceAll('<domain>', report.domain)));
-  box.append(el('h4', null, 'Safe rollout order, for a new deployment or a change'), order);
+  if (policy || can.sts || can.tlsrpt) {
+    const order = el('ol', 'rollout');
+    for (const step of ROLLOUT) order.append(el('li', null, step.replaceAll('<domain>', report.domain)));
+    box.append(el('h4', null, 'Safe rollout order, for a new deployment or a change'), order);
+  }
   $('fixes').hidden = false;
 }
 
@@ -430,6 +474,7 @@ async function runCheck(/** @type {string} */ typed, /** @type {{ policyText?: s
   box.dataset.grade = '';
   $('stop-button').hidden = false;
   $('fixes').hidden = true;
+  $('cause').hidden = true;
   $('checks').replaceChildren();
   $('grade-value').textContent = '…';
   $('grade').dataset.grade = '';
@@ -466,6 +511,7 @@ async function runCheck(/** @type {string} */ typed, /** @type {{ policyText?: s
         if (running !== controller) return;
         renderVerdict(partial, false);
         renderChecks(partial, false);
+        renderCause(partial);
       },
     });
   } catch (err) {
@@ -481,6 +527,7 @@ async function runCheck(/** @type {string} */ typed, /** @type {{ policyText?: s
   $('stop-button').hidden = true;
   renderVerdict(report, true);
   renderChecks(report, true);
+  renderCause(report);
   renderFixes(report);
   const warning = remember(report);
   if (warning) $('checks').prepend(el('li', 'stale-id', el('p', 'notice', warning)));

@@ -99,6 +99,34 @@ export function suggestedTlsRpt(report) {
   return { name, value: `v=TLSRPTv1; rua=mailto:tlsrpt@${report.domain}`, existing: false };
 }
 
+/**
+ * Which fixes the report's observations can support: a fix is built only from
+ * what was observed (docs/GRADING.md "The root cause"). A record whose check
+ * was not observed (the resolver failed, the answer timed out) is not
+ * offered again as if it were missing; when the resolver itself failed
+ * (a cause about no one check), nothing is.
+ * @param {any} report a checkDomain report
+ * @returns {{ policy: boolean, sts: boolean, tlsrpt: boolean, note: string | null }}
+ */
+export function observedFixes(report) {
+  const status = (/** @type {string} */ id) => report.checks?.find((/** @type {any} */ c) => c.id === id)?.status;
+  const seen = (/** @type {string} */ id) => { const s = status(id); return s !== undefined && s !== 'unknown' && s !== 'pending'; };
+  if (report.cause && report.cause.check === null && report.cause.code !== 'domain.not_found') {
+    return { policy: false, sts: false, tlsrpt: false,
+      note: `No fixes are offered: ${report.cause.headline}, so nothing about your records was observed. Check again once that is solved.` };
+  }
+  const unseen = [];
+  if (!seen('sts')) unseen.push('the _mta-sts record');
+  if (!seen('tlsrpt')) unseen.push('the TLS-RPT record');
+  if (!seen('mx')) unseen.push('the MX hosts');
+  return {
+    policy: seen('mx'),
+    sts: seen('sts'),
+    tlsrpt: seen('tlsrpt'),
+    note: unseen.length ? `Nothing is offered for ${unseen.join(', ').replace(/, ([^,]*)$/, ' or $1')}: not observed in this check.` : null,
+  };
+}
+
 /** The safe order of changes (RFC 8461 §3.1, §5, §8.3). */
 export const ROLLOUT = Object.freeze([
   'Publish TLS-RPT first, so that you hear about failures.',

@@ -93,6 +93,7 @@ ul > li { display: grid; grid-template-columns: 6.5em minmax(0, 1fr); gap: 0 0.5
 .status { font-weight: 700; font-size: 0.9em; }
 .pass { color: var(--ok); } .warn { color: var(--warn); } .fail { color: var(--bad); } .info, .unknown, .pending { color: var(--muted); }
 .summary { color: var(--muted); font-size: 0.92em; }
+.cause { margin: 0.35rem 0 0; font-size: 0.92em; border-left: 3px solid currentColor; padding-left: 0.5rem; }
 .more { display: inline-block; margin-top: 0.4em; color: var(--accent); }
 :host([compact]) ul, :host([compact]) .more { display: none; }
 .note { color: var(--muted); font-size: 0.9em; margin: 0.3em 0 0; }
@@ -326,6 +327,10 @@ export class MtastsCheckElement extends HTMLElement {
     gradeBox.setAttribute('role', 'img');
     const head = el('div', 'head', gradeBox,
       el('p', 'verdict', final ? `${report.domain}: ${report.grade_reason}` : `Checking ${report.domain}…`));
+    // When failures cascade, the one broken layer comes first, as on the page (report.cause).
+    const cause = final && report.cause
+      ? el('p', 'cause', `Start here: ${report.cause.headline}.`) : '';
+    if (cause) cause.setAttribute('part', 'cause');
     const list = el('ul');
     for (const c of report.checks) {
       const row = el('li', null, statusBadge(c.status),
@@ -337,7 +342,7 @@ export class MtastsCheckElement extends HTMLElement {
     more.href = `${PAGE_URL}?domain=${encodeURIComponent(report.domain)}${this.resolver ? `&resolver=${encodeURIComponent(this.resolver)}` : ''}`;
     more.target = '_blank';
     more.rel = 'noopener';
-    result.replaceChildren(head, list, final ? more : '');
+    result.replaceChildren(head, cause, list, final ? more : '');
   }
 }
 reflect(MtastsCheckElement, ['domain', 'resolver', 'relay', 'compact', 'theme']);

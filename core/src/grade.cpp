@@ -203,7 +203,11 @@ grade_result grade_of(const report& r) {
   }
   out.range = {*lo.g, *hi.g};
   const std::string missing = unobserved_subjects(r);
-  out.reason = "No grade: " + (missing.empty() ? std::string("part of the check") : missing) +
+  // The resolver's failure (a cause about no one check) is why nothing was observed: say it first.
+  const bool unobserved_cause = r.cause && r.cause->check.empty() &&
+                                code_observation(r.cause->code) == observation_state::unobserved;
+  out.reason = "No grade: " + (unobserved_cause ? r.cause->headline + ", so " : std::string()) +
+               (missing.empty() ? std::string("part of the check") : missing) +
                " could not be observed, and the grade would be anywhere from " + std::string(grade_name(*lo.g)) +
                " to " + std::string(grade_name(*hi.g)) + ".";
   return out;

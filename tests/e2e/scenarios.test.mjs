@@ -27,6 +27,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { makeNet } from '../support/fake-net.mjs';
 import {
   loadScenarios, worldInput, fakeNetInput, checkOptions, expectReport, pkiNames, originsOf, policyHost, brief, seenByWorld,
+  resolverFor,
 } from '../support/scenarios.mjs';
 import { makePki } from './support/pki.mjs';
 import { startWorld } from './support/world.mjs';
@@ -78,7 +79,7 @@ test('the fixtures hold the scenarios this driver plays', () => {
 /** A fresh guarded context for a scenario: the page's origin, doh.test and the hosts the check may reach. */
 async function contextFor(s) {
   const context = await chrome.browser.newContext();
-  const g = await guard(context, { allow: [web.origin, world.resolverUrl, ...originsOf(s)], world });
+  const g = await guard(context, { allow: [web.origin, resolverFor(s, world.resolverUrl), ...originsOf(s)], world });
   return { context, g };
 }
 
@@ -122,18 +123,19 @@ for (const s of scenarios) {
       const seen = collect(page);
       const nav = await page.goto(`${web.base}mtasts.mjs`);
       assert.equal(nav?.status(), 200);
+      const resolver = resolverFor(s, world.resolverUrl);
       const r = await page.evaluate(async ({ domain, resolver, o }) => {
         const m = await (await import('./mtasts.mjs')).load();
         return m.checkDomain(domain, { resolver, ...o });
-      }, { domain: s.world.input, resolver: world.resolverUrl, o: options });
+      }, { domain: s.world.input, resolver, o: options });
       const requests = [...world.requests];
       g.verify();
       assert.deepEqual(seen.errors.filter((e) => /page error/.test(e)), [], 'no page error');
       expectReport(r, s, seenByWorld(requests));
       browserFacts(s, requests, seen);
       // The Node emulation of the same world gives the same report.
-      const net = makeNet({ ...fakeNetInput(s), resolverUrl: world.resolverUrl });
-      const emulated = await nodeModule.checkDomain(s.world.input, { resolver: world.resolverUrl, fetch: net.fetch, ...options });
+      const net = makeNet({ ...fakeNetInput(s), resolverUrl: resolver });
+      const emulated = await nodeModule.checkDomain(s.world.input, { resolver, fetch: net.fetch, ...options });
       assert.deepEqual(comparable(r), comparable(emulated),
         `Chromium and fake-net disagree.\nChromium: ${brief(r)}\nfake-net: ${brief(emulated)}`);
     } finally {
@@ -150,7 +152,7 @@ for (const s of scenarios.filter((x) => x.page)) {
       // The resolver is set as a previous visit would have left it.
       await context.addInitScript((value) => {
         if (location.protocol === 'http:' && localStorage.getItem('mtasts.settings') === null) localStorage.setItem('mtasts.settings', value);
-      }, JSON.stringify({ resolver: world.resolverUrl, relay: '' }));
+      }, JSON.stringify({ resolver: resolverFor(s, world.resolverUrl), relay: '' }));
       const page = await context.newPage();
       const seen = collect(page);
       await page.goto(web.base);
@@ -166,7 +168,14 @@ for (const s of scenarios.filter((x) => x.page)) {
           rows: Object.fromEntries([...document.querySelectorAll('#checks details.check')].map((d) => [
             /** @type {HTMLElement} */ (d).dataset.id, /** @type {HTMLElement} */ (d).dataset.status])),
           open: [...document.querySelectorAll('#checks details.check[open]')].map((d) => /** @type {HTMLElement} */ (d).dataset.id),
-          codes: [...document.querySelectorAll('#checks li.finding code.code')].map((c) => c.textContent),
+          codes: [...document.querySelectorAll('#checks li.finding code.code, #cause li.finding code.code')].map((c) => c.textContent),
+          // Where each code shows: the row's check id, 'domain' or 'cause'.
+          placed: [...document.querySelectorAll('#checks li.finding, #cause li.finding')].map((li) => [
+            li.querySelector('code.code')?.textContent,
+            li.closest('#cause') ? 'cause' : /** @type {HTMLElement | null} */ (li.closest('details.check'))?.dataset.id ?? 'domain']),
+          causes: [...document.querySelectorAll('#cause:not([hidden])')].map((c) => ({
+            code: /** @type {HTMLElement} */ (c).dataset.code, check: /** @type {HTMLElement} */ (c).dataset.check,
+            text: c.textContent })),
           errorsWithoutFix: [...document.querySelectorAll('#checks li.finding.error')].filter((li) => !li.querySelector('.finding-fix'))
             .map((li) => li.querySelector('code.code')?.textContent),
           pasteOffers: document.querySelectorAll('form.paste-offer').length,
@@ -183,6 +192,17 @@ for (const s of scenarios.filter((x) => x.page)) {
         if (status === 'fail') assert.ok(shown.open.includes(id), `a failed row opens by itself: ${id}`);
       }
       assert.deepEqual(shown.errorsWithoutFix, [], 'every error carries its fix');
+      // The root cause leads, once; no finding shows in two places (docs/GRADING.md "The root cause").
+      const want = e.report?.['/cause/code'];
+      if (want) {
+        assert.equal(shown.causes.length, 1, `one root cause shown: ${ctx}`);
+        assert.equal(shown.causes[0].code, want, `the root cause shown: ${ctx}`);
+        assert.equal(shown.causes[0].check, e.report['/cause/check'] ?? '', `the cause's check: ${ctx}`);
+        if (e.report['/cause/check']) assert.ok(shown.open.includes(e.report['/cause/check']), 'the row with the cause opens');
+      }
+      const where = new Map();
+      for (const [code, at] of shown.placed) where.set(code, new Set([...(where.get(code) ?? []), at]));
+      for (const [code, at] of where) assert.equal(at.size, 1, `${code} shows in ${[...at].join(' and ')}`);
       assert.match(shown.progress, e.complete ? /· complete ·/ : /· incomplete ·/);
       const offer = codes.includes('policy.fetch.cors_blocked') && !codes.includes('policy.fetch.pasted') ? 1 : 0;
       assert.equal(shown.pasteOffers, offer, 'the paste offer shows exactly when the browser may not read the policy');

@@ -764,6 +764,28 @@ describe('mtasts check', { skip }, () => {
   });
 
   // -------------------------------------------------------------------------
+  test('the resolver out of reach: the text leads with one cause, said once, and no lookup repeats it', async () => {
+    const { createServer } = await import('node:net');
+    const closed = await new Promise((done) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => done(port)); });
+    });
+    const args = [];
+    for (let i = 0; i < env.args.length; i++) {
+      if (env.args[i] === '--resolver') { i++; continue; }
+      args.push(env.args[i]);
+    }
+    const r = await run(['check', ...args, '--resolver', `https://127.0.0.1:${closed}/dns-query`, '--no-smtp', 'good.test']);
+    assert.equal(r.status, 3, r.stderr);
+    const lead = r.stdout.split('\n').filter((l) => /start here:/.test(l));
+    assert.equal(lead.length, 1, r.stdout);
+    assert.match(lead[0], /the DNS resolver could not be reached \[dns\.resolver\.failed\]/);
+    assert.equal(r.stdout.match(/\[dns\.resolver\.failed\]/g)?.length, 2, `the lead and the finding itself:\n${r.stdout}`);
+    assert.doesNotMatch(r.stdout, /dns\.query\.failed/, 'no per-lookup failure');
+    assert.match(r.stdout, /Not checked: the DNS resolver could not be reached\./);
+    assert.doesNotMatch(r.stdout, /browser|CORS/, r.stdout);
+  });
+
+  // -------------------------------------------------------------------------
   test('--dns HOST:PORT: classic DNS over UDP, retried over TCP when truncated', async () => {
     const { startDnsServer } = await import('../support/dns-server.mjs');
     const dns = await startDnsServer({ zone: env.zone });

@@ -138,3 +138,28 @@ test('history that is not what we wrote (local storage holds anything) never thr
     assert.equal(fx.staleIdWarning(entry, bad), null);
   }
 });
+
+test('observedFixes: a fix only from what was observed; nothing when the resolver failed (issue 15)', async () => {
+  const { loadScenarios, fakeNetInput, checkOptions } = await import(pathToFileURL(join(REPO, 'tests', 'support', 'scenarios.mjs')).href);
+  const { makeNet } = await import(pathToFileURL(join(REPO, 'tests', 'support', 'fake-net.mjs')).href);
+  const byName = Object.fromEntries(loadScenarios({ driver: 'node' }).map((s) => [s.name, s]));
+  const run = async (name) => {
+    const s = byName[name];
+    const net = makeNet({ ...fakeNetInput(s) });
+    return m.checkDomain(s.world.input, { fetch: net.fetch, ...checkOptions(s, { defaultTimeoutMs: 2000 }) });
+  };
+  // The resolver out of reach: no record is offered as if it were missing.
+  const down = fx.observedFixes(await run('dns-resolver-unreachable'));
+  assert.deepEqual([down.policy, down.sts, down.tlsrpt], [false, false, false]);
+  assert.match(down.note, /the DNS resolver could not be reached/);
+  // Only the _mta-sts answer failed: everything but that record.
+  const sts = fx.observedFixes(await run('dns-sts-servfail'));
+  assert.deepEqual([sts.policy, sts.sts, sts.tlsrpt], [true, false, true]);
+  assert.match(sts.note, /the _mta-sts record/);
+  // Everything observed: everything offered, no note.
+  const a = fx.observedFixes(await run('grade-a'));
+  assert.deepEqual([a.policy, a.sts, a.tlsrpt, a.note], [true, true, true, null]);
+  // The domain does not exist (observed): the records may be offered.
+  const nx = fx.observedFixes(await run('grade-f-domain-nxdomain'));
+  assert.equal(nx.sts, true);
+});

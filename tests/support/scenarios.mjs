@@ -38,6 +38,12 @@ const ZONE_KEYS = {
   // The world server plays these for curl (the cli driver), not as Chromium would report them.
   networkError: ['unit', 'node', 'cli'], bodyError: ['unit', 'node', 'cli'],
 };
+// A resolver-wide networkError is the resolver out of reach, which every driver can play: the
+// e2e driver points Chromium at UNREACHABLE_RESOLVER (a name its resolver rules leave unresolved),
+// the cli driver sends doh.test to a closed port.
+const EVERY_QUERY_KEYS = { ...ZONE_KEYS, networkError: DRIVERS };
+/** The DoH URL of a resolver that cannot be reached (Chromium: MAP * ~NOTFOUND; fake-net: networkError). */
+export const UNREACHABLE_RESOLVER = 'https://doh-unreachable.invalid/dns-query';
 const HOST_KEYS = {
   status: DRIVERS, contentType: DRIVERS, body: DRIVERS, bodyFile: DRIVERS, cors: DRIVERS, redirect: DRIVERS,
   cert: DRIVERS, size: DRIVERS, headers: DRIVERS, delayMs: DRIVERS, hang: DRIVERS,
@@ -113,8 +119,8 @@ function validate(s) {
     for (const k of Object.keys(entry)) need(`zone ${owner}`, k, ZONE_KEYS);
   }
   for (const k of Object.keys(world.resolver?.everyQuery ?? {})) {
-    if (!ZONE_KEYS[k]) problem(name, `resolver.everyQuery: unknown key ${k}`);
-    need('resolver.everyQuery', k, ZONE_KEYS);
+    if (!EVERY_QUERY_KEYS[k]) problem(name, `resolver.everyQuery: unknown key ${k}`);
+    need('resolver.everyQuery', k, EVERY_QUERY_KEYS);
   }
   for (const [host, b] of Object.entries(world.hosts ?? {})) {
     if (host !== norm(host)) problem(name, `hosts: write host names in lower case: ${host}`);
@@ -298,6 +304,11 @@ export function pkiNames(scenarios) {
   return [...names].sort();
 }
 
+/** The browser's DoH URL for a scenario: UNREACHABLE_RESOLVER when the resolver is out of reach, else `url`. */
+export function resolverFor(s, url) {
+  return s.world.resolver?.everyQuery?.networkError ? UNREACHABLE_RESOLVER : url;
+}
+
 /** The origins a scenario's check may ask, besides the page's and the resolver's. */
 export function originsOf(s) {
   return reachedHosts(s).map((h) => `https://${h}`);
@@ -359,6 +370,14 @@ export function differences(r, s, { queries, fetched } = {}) {
   for (const id of CHECK_IDS) eq(`status of ${id}`, status[id], e.status[id]);
   const want = Object.fromEntries(Object.entries(e.codes).map(([k, v]) => [k, [...v].sort()]).filter(([, v]) => v.length));
   eq('finding codes by check', codesByCheck(r), want);
+  // Whatever the scenario: a failure is said once, where it belongs, never again on every check
+  // that depends on it (docs/GRADING.md "The root cause"); the cause, when there is one, is a finding.
+  const checksOf = new Map();
+  for (const [k, codes] of Object.entries(codesByCheck(r))) for (const c of codes) checksOf.set(c, [...(checksOf.get(c) ?? []), k]);
+  for (const [c, ks] of checksOf) if (ks.length > 1) out.push(`finding ${c} repeated on ${show(ks)}`);
+  if (r.cause && !r.findings.some((f) => f.code === r.cause.code && f.check === r.cause.check && f.message === r.cause.message)) {
+    out.push(`the cause ${show(r.cause)} is not one of the findings`);
+  }
   for (const f of e.findings ?? []) {
     const cands = r.findings.filter((x) => x.code === f.code && (f.check === undefined || x.check === f.check));
     const ok = cands.some((x) => (f.severity === undefined || x.severity === f.severity) &&

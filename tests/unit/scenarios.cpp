@@ -209,6 +209,21 @@ std::vector<std::string> differences(const outcome& o, const scenario& s, const 
     for (const auto& c : v) want_codes[k].insert(c.get<std::string>());
   for (auto it = want_codes.begin(); it != want_codes.end();) it = it->second.empty() ? want_codes.erase(it) : std::next(it);
   eq("finding codes by check", json(got_codes), json(want_codes));
+  // Whatever the scenario: a failure is said once, where it belongs, never again on every check
+  // that depends on it (docs/GRADING.md "The root cause"); the cause, when there is one, is a finding.
+  std::map<std::string, std::set<std::string>> checks_of_code;
+  for (const auto& [k, codes] : got_codes)
+    for (const auto& c : codes) checks_of_code[c].insert(k);
+  for (const auto& [c, ks] : checks_of_code)
+    if (ks.size() > 1) out.push_back("finding " + c + " repeated on " + json(ks).dump());
+  if (r.contains("cause") && !r.at("cause").is_null()) {
+    const json& cause = r.at("cause");
+    bool found = false;
+    for (const auto& f : r.at("findings"))
+      found = found || (f.at("code") == cause.at("code") && f.at("check") == cause.at("check") &&
+                        f.at("message") == cause.at("message"));
+    if (!found) out.push_back("the cause " + cause.dump() + " is not one of the findings");
+  }
   for (const auto& f : e.value("findings", json::array())) {
     bool ok = false;
     std::string seen;

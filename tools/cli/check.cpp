@@ -195,6 +195,10 @@ void print_text(const colours& c, const check::report& r) {
   const char* gc = st == 0 ? c.green : st == 1 ? c.red : c.yellow;
   std::printf("%s%s%s: grade %s%s%s\n", c.bold, printable(name).c_str(), c.reset, gc, grade_text(r).c_str(), c.reset);
   if (!r.grade_reason.empty()) std::printf("  %s\n", printable(r.grade_reason).c_str());
+  if (r.cause)  // when failures cascade, the one broken layer first (docs/GRADING.md "The root cause")
+    std::printf("  %sstart here:%s %s [%s%s%s]\n", c.bold, c.reset, printable(r.cause->headline).c_str(),
+                std::string(code_name(r.cause->code)).c_str(), r.cause->check.empty() ? "" : " in ",
+                r.cause->check.c_str());
   for (const auto& f : r.domain_findings) print_finding(c, name, "", f);
   for (const auto& ch : r.checks) {
     std::printf("  %s%-7s%s %s: %s\n", status_colour(c, ch.status), std::string(check::status_name(ch.status)).c_str(),

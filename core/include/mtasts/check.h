@@ -278,6 +278,19 @@ struct tlsrpt_info {
 enum class grade : std::uint8_t { a_plus, a, b, c, d, f };
 [[nodiscard]] std::string_view grade_name(grade g) noexcept;
 
+/**
+ * The one broken layer a cascade of failures comes from (core/src/check/cause.cpp,
+ * docs/GRADING.md "The root cause"). JSON "cause": {"code", "check" (null for
+ * a finding about the domain or the resolver), "headline", "message", "affects"}.
+ */
+struct cause_info {
+  mtasts::code code{};
+  std::string check;                 ///< the check that holds the finding; empty: among the domain's findings
+  std::string headline;              ///< one line: "the DNS resolver could not be reached", "mta-sts.example.com does not exist"
+  std::string message;               ///< the finding's message
+  std::vector<std::string> affects;  ///< the checks not checked (or not checked further) because of it, in report order
+};
+
 struct timing {
   std::string id;
   double elapsed_ms = 0;
@@ -294,6 +307,8 @@ struct report {
   std::vector<check_result> checks;
   /** About the input itself (domain.*), or check.aborted. JSON: in "findings" with "check": null, before the checks' findings. */
   std::vector<finding> domain_findings;
+  /** When failures cascade: the broken layer, which the report leads with. */
+  std::optional<cause_info> cause;
   std::optional<std::string> mx_kind;    ///< records, implicit, null; nullopt while unknown
   std::vector<mx_host> mx;
   std::optional<sts_info> sts;

@@ -70,6 +70,10 @@ class context {
   /** Asks for a STARTTLS probe of `host` at `addresses`; its id, "starttls:<host>". */
   std::string need_starttls(const std::string& host, const std::vector<std::string>& addresses);
   std::string policy_url() const { return "https://mta-sts." + domain + "/.well-known/mta-sts.txt"; }
+  /** Every request so far (cause.cpp reads them). */
+  const std::vector<request>& requests() const { return requests_; }
+  /** Every lookup of this computation so far, by (name, type) (cause.cpp reads them). */
+  const std::map<std::pair<std::string, dns::rr_type>, lookup>& lookups() const { return lookups_; }
 
   // ---- wording.cpp
   /** Why something was not observed when the host stopped the check: its signal, or the overall deadline. */
@@ -156,6 +160,14 @@ struct checked_input {
   std::string raw;     ///< the input, trimmed
 };
 checked_input check_input(const options& o);
+
+/**
+ * When failures cascade, names the one broken layer (report.cause), puts it
+ * first, and leaves each dependent check one line that says it was not
+ * checked and why, instead of the same failure again (cause.cpp). Runs after
+ * every check, before the grade.
+ */
+void find_cause(context& ctx);
 
 }  // namespace mtasts::check::detail
 

@@ -39,6 +39,7 @@ void finish(context& ctx, const std::vector<request>& requests) {
                                               " had answered; the report is partial"));
     rep.pending.clear();
   }
+  detail::find_cause(ctx);
   const grade_result g = grade_of(rep);
   rep.grade = g.grade;
   rep.grade_range = g.range;

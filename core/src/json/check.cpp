@@ -323,7 +323,7 @@ void read_options(reader& in, options& o) {
 // ---- the report --------------------------------------------------------------------------
 
 json report_json(const report& r) {
-  json j = object(21);
+  json j = object(22);
   put(j, "schema", report_schema);
   put(j, "kind", "domain");
   put(j, "input", r.input);
@@ -362,6 +362,17 @@ json report_json(const report& r) {
   }
   put(j, "checks", std::move(checks));
   put(j, "findings", std::move(all));
+  if (r.cause) {
+    json cj = object(5);
+    put(cj, "code", std::string(code_name(r.cause->code)));
+    put(cj, "check", r.cause->check.empty() ? json(nullptr) : json(r.cause->check));
+    put(cj, "headline", r.cause->headline);
+    put(cj, "message", r.cause->message);
+    put(cj, "affects", strings(r.cause->affects));
+    put(j, "cause", std::move(cj));
+  } else {
+    put(j, "cause", nullptr);
+  }
 
   put(j, "mx_kind", optional_value(r.mx_kind));
   json mx = json::array();
