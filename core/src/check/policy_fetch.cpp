@@ -14,6 +14,15 @@ namespace {
 
 using namespace mtasts::detail;
 
+/**
+ * What senders do when the policy cannot be fetched, as the finding says it
+ * (docs/SENDERS.md "Policy fetch failures and the cache").
+ */
+constexpr std::string_view cached_policy =
+    " Senders that cached an earlier policy keep it until its max_age runs out (maddy, mox, chasquid, "
+    "postfix-mta-sts-resolver, postfix-tlspol, mailauth); Stalwart and KumoMTA drop it once the TXT id changes, "
+    "and a sender without one delivers without MTA-STS.";
+
 /** The media type of a Content-Type value, lower case, without parameters. */
 std::string media_type(std::string_view ct) {
   std::string_view mt = ct.substr(0, ct.find(';'));
@@ -108,7 +117,8 @@ void unreachable(context& ctx, check_result& c, const observation& o) {
                                                           : "failed the TLS handshake";
     add(c, code::policy_fetch_tls,
         host + " " + what + (o.message.empty() ? std::string() : " (" + quote(o.message, 120) + ")") +
-            ": senders refuse the connection the same way, so they find no policy at " + url + ".");
+            ": senders refuse the connection the same way, so they find no policy at " + url + "." +
+            std::string(cached_policy));
     c.status = status::fail;
     c.summary = "The policy host's TLS failed: " + std::string(f) + ".";
     return;
@@ -117,7 +127,7 @@ void unreachable(context& ctx, check_result& c, const observation& o) {
     add(c, code::policy_fetch_unreachable,
         host + " refused the connection to port 443" +
             (o.message.empty() ? std::string() : " (" + quote(o.message, 120) + ")") +
-            ": nothing serves HTTPS there, so senders find no policy at " + url + ".");
+            ": nothing serves HTTPS there, so senders find no policy at " + url + "." + std::string(cached_policy));
     c.status = status::fail;
     c.summary = "The policy host refused the HTTPS connection.";
     return;
@@ -143,7 +153,8 @@ void unreachable(context& ctx, check_result& c, const observation& o) {
         host + " resolves (" + list_names(addrs, 3) + "), but no HTTPS connection to it succeeded" + why +
             (native ? std::string(". Senders fail the same way.")
                     : ": its certificate is not trusted, has expired or does not name " + host +
-                          ", or nothing answers on port 443. A browser cannot tell which; senders fail the same way."));
+                          ", or nothing answers on port 443. A browser cannot tell which; senders fail the same way.") +
+            std::string(cached_policy));
   } else if (a.st == lookup::state::nxdomain && aaaa.st == lookup::state::nxdomain) {
     add(c, code::policy_host_missing, host + " does not exist (NXDOMAIN), so there is no policy to fetch from " + url + ".");
     missing = true;
@@ -197,14 +208,16 @@ void check_policy_fetch(context& ctx, check_result& c) {
                 "; what follows is what the relay reported.");
       if (o->status != 200) {
         add(c, code::policy_fetch_status,
-            url + " answered HTTP " + std::to_string(o->status) + ", not 200; senders accept only 200, so they find no policy.");
+            url + " answered HTTP " + std::to_string(o->status) + ", not 200; senders accept only 200, so they find no policy." +
+                std::string(cached_policy));
         c.status = status::fail;
         c.summary = "HTTP " + std::to_string(o->status) + " instead of 200.";
         return;
       }
       if (o->truncated) {
         add(c, code::policy_fetch_too_large,
-            url + " sent more than 65,536 bytes (reading stopped there); senders stop at 64 KB and reject it.");
+            url + " sent more than 65,536 bytes (reading stopped there); senders stop at 64 KB and reject it." +
+                std::string(cached_policy));
         c.status = status::fail;
         c.summary = "The body is over 64 KB.";
         return;
@@ -227,7 +240,8 @@ void check_policy_fetch(context& ctx, check_result& c) {
       add(c, code::policy_fetch_redirect,
           url + (o->status != 0 ? " answered with a redirect (HTTP " + std::to_string(o->status) + ")"
                                 : " answered with a redirect (the browser hides its status and target)") +
-              (relay ? " through your relay" : "") + "; senders must not follow redirects, so they find no policy.");
+              (relay ? " through your relay" : "") + "; senders must not follow redirects, so they find no policy." +
+              std::string(cached_policy));
       c.status = status::fail;
       c.summary = "The policy URL redirects.";
       return;
