@@ -223,7 +223,13 @@ void check_starttls(context& ctx, check_result& c) {
     switch (mode) {
       case regime::enforce:
         add(c, code::starttls_failed,
-            evidence + ". Under mode enforce, senders that honour the policy will not deliver to this host.");
+            evidence + ". Under mode enforce, senders that honour the policy will not deliver to this host." +
+                (p.result == tls_result::certificate_host_mismatch
+                     // Who differs (docs/SENDERS.md "MX coverage and certificate names").
+                     ? " (Every sender checks the certificate against the MX host name, except Postfix with an MTA-STS "
+                       "plugin but without MX-pattern enforcement, before 3.10.5 or with a plugin that does not forward "
+                       "the patterns: it accepts a certificate for any host a policy pattern matches.)"
+                     : ""));
         break;
       case regime::testing:
         add(c, code::starttls_failed_testing,
