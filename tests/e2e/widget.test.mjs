@@ -535,6 +535,35 @@ test('events: mtasts-result bubbles and is composed (even out of another shadow 
   }
 });
 
+test('the root cause leads, as on the page: the resolver out of reach, the policy unreadable (CORS); none when nothing cascades', T, async () => {
+  const down = 'https://doh-unreachable.invalid/dns-query';
+  // The host page lets the widget try that resolver (a name the browser's resolver rules leave unresolved).
+  cspFor.cause = hostCsp().replace('https://*.test', 'https://*.test https://doh-unreachable.invalid');
+  const url = hostPage('cause', {
+    body: `<mtasts-check id="d" domain="good.test" resolver="${down}"></mtasts-check>
+<mtasts-check id="n" domain="nocors.test" ${R}></mtasts-check>
+<mtasts-check id="g" domain="good.test" ${R}></mtasts-check>`,
+  });
+  const { context, page, seen } = await open(url, { domains: ['good.test', 'nocors.test'], allow: [down] });
+  try {
+    for (const id of ['d', 'n', 'g']) {
+      await page.locator(`#${id}`).scrollIntoViewIfNeeded(); // a badge checks once it is shown
+      await done(page, id);
+    }
+    const shown = await page.evaluate(() => Object.fromEntries(['d', 'n', 'g'].map((id) => {
+      const root = /** @type {HTMLElement} */ (document.getElementById(id)).shadowRoot;
+      return [id, [...(root?.querySelectorAll('[part="cause"]') ?? [])].map((p) => p.textContent)];
+    })));
+    assert.deepEqual(shown.d, ['Start here: the DNS resolver could not be reached.'], JSON.stringify(shown));
+    assert.equal(shown.n.length, 1, JSON.stringify(shown));
+    assert.match(shown.n[0], /^Start here: the policy file could not be read: .*CORS/);
+    assert.deepEqual(shown.g, [], 'nothing cascades for a good domain');
+    await clean(page, seen, { ignore: /doh-unreachable\.invalid|ERR_NAME_NOT_RESOLVED|Failed to load resource|mta-sts\.nocors\.test.*blocked by CORS policy/ });
+  } finally {
+    await context.close();
+  }
+});
+
 test('one wasm for several widgets: one request for mtasts.mjs and one for mtasts-core.wasm', T, async () => {
   const url = hostPage('one', {
     body: `<mtasts-check id="a" domain="good.test" compact ${R}></mtasts-check>
