@@ -323,7 +323,7 @@ void read_options(reader& in, options& o) {
 // ---- the report --------------------------------------------------------------------------
 
 json report_json(const report& r) {
-  json j = object(21);
+  json j = object(22);
   put(j, "schema", report_schema);
   put(j, "kind", "domain");
   put(j, "input", r.input);
@@ -450,6 +450,12 @@ json report_json(const report& r) {
   put(timings, "requests", std::move(reqs));
   put(j, "timings", std::move(timings));
   put(j, "pending", strings(r.pending));
+  json ttl = object(4);
+  put(ttl, "mx", optional_value(r.ttl.mx));
+  put(ttl, "sts", optional_value(r.ttl.sts));
+  put(ttl, "tlsrpt", optional_value(r.ttl.tlsrpt));
+  put(ttl, "policy_host", optional_value(r.ttl.policy_host));
+  put(j, "ttl", std::move(ttl));
   return j;
 }
 
