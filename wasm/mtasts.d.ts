@@ -122,6 +122,54 @@ export interface DomainReport {
   timings: { total_ms: number; requests: { id: string; elapsed_ms: number }[] };
   /** Request ids not yet answered (progress reports only). */
   pending: string[];
+  /**
+   * How long resolvers may keep each answer, in seconds (docs/GRADING.md, "TTLs"): the RRset's TTL (the
+   * longest link of a CNAME chain), or for NXDOMAIN/NODATA the SOA's negative-caching TTL; null when not observed.
+   */
+  ttl: { mx: number | null; sts: number | null; tlsrpt: number | null; policy_host: number | null };
+}
+
+export interface ChangePlanOptions {
+  /** The time the plan starts from (Date, or Unix milliseconds). Default: now. */
+  now?: Date | number;
+  /** The MX hosts after a migration, new and kept (for the migration's records and the coverage warning). */
+  mx?: string[];
+}
+
+/** One step of a change: earliest safe time `not_before` (Unix ms, a whole minute) or null, with `reason`. */
+export interface ChangePlanStep {
+  text: string;
+  /** Ready to paste: a TXT or MX record (`name` its owner), or the policy file (`name` its URL). */
+  records: { type: 'TXT' | 'MX' | 'policy'; name: string; value: string }[];
+  not_before: number | null;
+  /** "from 2026-12-16 09:00 UTC (now)", "after 2026-12-16 09:00 UTC" or "not known". */
+  when: string;
+  /** Why that time, or why it is not known. */
+  reason: string;
+}
+
+export interface ChangePlanChange {
+  id: 'enforce' | 'mx' | 'withdraw' | 'policy_host';
+  title: string;
+  applies: boolean;
+  /** The change's safety argument, or why it does not apply. */
+  why: string;
+  warnings: string[];
+  steps: ChangePlanStep[];
+}
+
+export interface ChangePlan {
+  schema: 1;
+  kind: 'plan';
+  domain: string;
+  now: number;
+  /** The max_age the dates use (capped at 31557600), or null when not known. */
+  max_age: number | null;
+  ttl: DomainReport['ttl'];
+  warnings: string[];
+  changes: ChangePlanChange[];
+  /** The whole plan as plain text (what the page downloads). */
+  text: string;
 }
 
 export interface CheckDomainOptions {
@@ -360,6 +408,12 @@ export interface Mtasts {
    * in the report); throws TypeError for bad arguments.
    */
   checkDomain(domain: string, options?: CheckDomainOptions): Promise<DomainReport>;
+  /**
+   * The dated change plan of a checkDomain report (docs/GRADING.md, "The change plan"): the four changes
+   * with their steps, records and earliest safe times. `now` defaults to Date.now(); `mx` are the MX hosts
+   * planned after a migration (all of them). Throws TypeError for bad arguments.
+   */
+  changePlan(report: DomainReport, options?: ChangePlanOptions): ChangePlan;
   /**
    * The WebAssembly heap: its size in bytes (it grows and never shrinks) and
    * the bytes currently allocated by the core. For leak tests and diagnostics.

@@ -11,6 +11,7 @@
  *   m.isHostName(name)                   // boolean: could stand as an exact mx pattern
  *   m.limits                             // { policy_max_bytes, max_age_week, tlsa_cap, mx_hosts, ... }
  *   await m.checkDomain(domain, options) // the live check: { grade, checks, findings, ... }
+ *   m.changePlan(report, { now, mx })    // the dated change plan of a report: { changes, text, ... }
  *   m.version                            // "0.1.0"
  *   m.memoryUsage()                      // { heapBytes, inUseBytes } of the wasm heap
  *   await m.parseTlsRptReport(bytesOrText)           // one TLS-RPT report: { valid, findings, report }
@@ -352,6 +353,19 @@ async function instantiate() {
       return record(textOrStrings, core.lintTlsRpt, core.lintTlsRptStrings, 'lintTlsRptRecord');
     },
     checkDomain,
+    changePlan(report, options = {}) {
+      if (report === null || typeof report !== 'object' || typeof report.domain !== 'string') {
+        throw new TypeError(`changePlan expects a checkDomain report, got ${kindOf(report)}`);
+      }
+      if (options === null || typeof options !== 'object') throw new TypeError('changePlan: options must be an object');
+      const { now = Date.now(), mx = [] } = options;
+      const when = now instanceof Date ? now.getTime() : now;
+      if (typeof when !== 'number' || !Number.isFinite(when)) throw new TypeError('changePlan: now must be a Date or Unix milliseconds');
+      if (!Array.isArray(mx) || mx.some((h) => typeof h !== 'string')) throw new TypeError('changePlan: mx must be an array of strings');
+      // A planned host typed as a U-label is mapped to its A-label, as the check maps the domain.
+      const hosts = mx.map((h) => (ASCII.test(h) ? h : toAscii(h) || h));
+      return call(core.changePlan, encoder.encode(JSON.stringify(report)), JSON.stringify({ now: when, mx: hosts }));
+    },
     mxMatches(pattern, host) {
       if (typeof pattern !== 'string' || typeof host !== 'string') {
         throw new TypeError(`mxMatches expects two strings, got ${kindOf(pattern)} and ${kindOf(host)}`);

@@ -393,9 +393,79 @@ function renderFixes(/** @type {any} */ report) {
   if (policy || can.sts || can.tlsrpt) {
     const order = el('ol', 'rollout');
     for (const step of ROLLOUT) order.append(el('li', null, step.replaceAll('<domain>', report.domain)));
-    box.append(el('h4', null, 'Safe rollout order, for a new deployment or a change'), order);
+    box.append(el('h4', null, 'Safe order for a new deployment'), order);
   }
   $('fixes').hidden = false;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The change plan (the core's changePlan: dates from the live max_age and TTLs)
+
+/** @type {any} */
+let lastPlan = null;
+
+/** The planned MX hosts as typed: separated by spaces, commas or new lines. */
+function plannedMx() {
+  return /** @type {HTMLInputElement} */ ($('plan-mx')).value.split(/[\s,]+/).filter((h) => h !== '');
+}
+
+const RECORD_TITLES = /** @type {Record<string, string>} */ ({ TXT: 'TXT record', MX: 'MX record at', policy: 'Policy file:' });
+
+/** One change: a details element with its reason, warnings and dated steps. @param {any} change */
+function planChange(change) {
+  const box = /** @type {HTMLDetailsElement} */ (el('details', `plan-change${change.applies ? '' : ' not-applicable'}`,
+    el('summary', null, change.title, change.applies ? null : el('span', 'hint', ' (does not apply)'))));
+  box.dataset.change = change.id;
+  box.append(el('p', 'notes', change.why));
+  if (change.warnings.length) {
+    const ul = el('ul', 'plan-warnings');
+    for (const w of change.warnings) ul.append(el('li', 'notice', w));
+    box.append(ul);
+  }
+  const steps = el('ol', 'plan-steps');
+  for (const step of change.steps) {
+    const li = el('li', 'plan-step', el('p', 'plan-when', step.when), el('p', null, step.text),
+      step.reason ? el('p', 'notes', step.reason) : null);
+    li.dataset.notBefore = step.not_before === null ? '' : String(step.not_before);
+    for (const r of step.records) li.append(fixItem(`${RECORD_TITLES[r.type] ?? r.type} ${r.name}`, r.value));
+    steps.append(li);
+  }
+  box.append(steps);
+  return box;
+}
+
+/** Renders the plan of a final report; with `only`, replaces just that change (the planned MX hosts changed). */
+function renderPlan(/** @type {any} */ report, /** @type {string} */ only = '') {
+  const section = $('plan');
+  // A plan is built from what was observed: none when the resolver failed and nothing was (report.cause).
+  const blind = report && report.cause && report.cause.check === null && report.cause.code !== 'domain.not_found';
+  if (!mtasts || !report || !report.domain || blind
+      || report.findings.some((/** @type {any} */ f) => f.code === 'domain.invalid')) {
+    section.hidden = true;
+    lastPlan = null;
+    return;
+  }
+  try {
+    lastPlan = mtasts.changePlan(report, { now: new Date(), mx: plannedMx() });
+  } catch (err) {
+    section.hidden = true;
+    lastPlan = null;
+    return;
+  }
+  const body = $('plan-body');
+  if (only) {
+    const old = body.querySelector(`details[data-change="${only}"]`);
+    const next = planChange(lastPlan.changes.find((/** @type {any} */ c) => c.id === only));
+    if (old) {
+      next.open = /** @type {HTMLDetailsElement} */ (old).open;
+      old.replaceWith(next);
+      return;
+    }
+  }
+  body.replaceChildren();
+  for (const w of lastPlan.warnings) body.append(el('p', 'notice', w));
+  for (const change of lastPlan.changes) body.append(planChange(change));
+  section.hidden = false;
 }
 
 function fixItem(/** @type {string} */ title, /** @type {string} */ text, /** @type {Node} */ extra = undefined) {
@@ -475,6 +545,7 @@ async function runCheck(/** @type {string} */ typed, /** @type {{ policyText?: s
   $('stop-button').hidden = false;
   $('fixes').hidden = true;
   $('cause').hidden = true;
+  $('plan').hidden = true;
   $('checks').replaceChildren();
   $('grade-value').textContent = '…';
   $('grade').dataset.grade = '';
@@ -529,22 +600,30 @@ async function runCheck(/** @type {string} */ typed, /** @type {{ policyText?: s
   renderChecks(report, true);
   renderCause(report);
   renderFixes(report);
+  renderPlan(report);
   const warning = remember(report);
   if (warning) $('checks').prepend(el('li', 'stale-id', el('p', 'notice', warning)));
   box.dataset.grade = report.grade ?? '';
   box.dataset.state = 'done';
 }
 
-function download() {
-  if (!lastReport) return;
-  const blob = new Blob([JSON.stringify(lastReport, null, 2)], { type: 'application/json' });
+/** Saves a text as a file (a Blob URL: text only, never markup). */
+function save(/** @type {string} */ text, /** @type {string} */ type, /** @type {string} */ name) {
   const a = /** @type {HTMLAnchorElement} */ (el('a'));
-  a.href = URL.createObjectURL(blob);
-  a.download = `mtasts-${lastReport.domain || 'report'}.json`;
+  a.href = URL.createObjectURL(new Blob([text], { type }));
+  a.download = name;
   document.body.append(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+function download() {
+  if (lastReport) save(JSON.stringify(lastReport, null, 2), 'application/json', `mtasts-${lastReport.domain || 'report'}.json`);
+}
+
+function downloadPlan() {
+  if (lastPlan) save(lastPlan.text, 'text/plain;charset=utf-8', `mtasts-plan-${lastPlan.domain || 'domain'}.txt`);
 }
 
 function boot() {
@@ -580,6 +659,8 @@ function boot() {
   });
   $('stop-button').addEventListener('click', () => running?.abort());
   $('download').addEventListener('click', download);
+  $('plan-download').addEventListener('click', downloadPlan);
+  $('plan-mx').addEventListener('input', () => renderPlan(lastReport, 'mx'));
   $('history-clear').addEventListener('click', () => {
     writeJson(STORE.history, []);
     renderHistory();

@@ -127,14 +127,17 @@ export function observedFixes(report) {
   };
 }
 
-/** The safe order of changes (RFC 8461 §3.1, §5, §8.3). */
+/**
+ * The safe order of a new deployment (RFC 8461 §3.1, §8.1). A change to a
+ * running one (to enforce, a new MX host, withdrawal, a new policy host) is
+ * the core's dated change plan (m.changePlan), which the page shows next.
+ */
 export const ROLLOUT = Object.freeze([
   'Publish TLS-RPT first, so that you hear about failures.',
   'Serve the policy in testing mode at https://mta-sts.<domain>/.well-known/mta-sts.txt, with text/plain and a certificate valid for mta-sts.<domain>.',
   'Then publish the _mta-sts TXT record with a new id: senders fetch the policy only when the id changes.',
   'Read the TLS-RPT reports for a couple of weeks; fix every MX host that fails.',
-  'Switch to enforce: change the policy file first, then the TXT id. Never change the id before the new policy is served.',
-  'To withdraw: serve mode: none (keep the mx lines: some senders reject a policy without one) with a new id, keep it served for at least the old max_age, then remove the records.',
+  'Then change it with the dated change plan below: switching to enforce, new MX hosts, withdrawing, moving the policy host.',
 ]);
 
 /**

@@ -80,6 +80,15 @@ const S = {
   history: site('history.test'),
   keyboard: site('keyboard.test'),
   download: site('download.test'),
+  // The change plan: a testing policy of 14 days, and TTLs of its own for each answer.
+  plan: site('plan.test', {
+    names: {
+      'plan.test': { A: ['192.0.2.1'], MX: [[10, 'mx1.plan.test'], [20, 'a.mx.plan.test']], ttl: 3600 },
+      '_mta-sts.plan.test': { TXT: [['v=STSv1; id=20240501T120000']], ttl: 600 },
+      'mta-sts.plan.test': { A: ['192.0.2.10'], AAAA: ['2001:db8::10'], ttl: 120 },
+    },
+    host: { body: policyText('plan.test', { mode: 'testing', maxAge: 1209600 }) },
+  }),
   axe: site('axe.test', { host: { body: policyText('axe.test', { mx: ['mx1.axe.test'] }) } }),
 };
 
@@ -349,7 +358,7 @@ test('grade A: the grade, six passing rows with evidence, the fixes; screenshot 
   assert.notEqual(fixes[1], 'v=STSv1; id=20240501T120000', 'a fresh id');
   assert.equal(fixes[2], `v=TLSRPTv1; rua=mailto:tlsrpt@${s.domain}`);
   assert.equal(await page.locator('#fixes .fix button.copy').count(), 3);
-  assert.equal(await page.locator('#fixes ol.rollout li').count(), 6);
+  assert.equal(await page.locator('#fixes ol.rollout li').count(), 5);
   assert.ok(!(await page.locator('#fixes ol.rollout').textContent())?.includes('<domain>'));
 
   // The share link and the history.
@@ -677,6 +686,52 @@ test('keyboard: Tab reaches the input, Enter runs the check, rows open with Ente
   // The focus is visible (an outline) on a summary.
   const outline = await page.evaluate(() => getComputedStyle(/** @type {Element} */ (document.activeElement)).outlineStyle);
   assert.notEqual(outline, 'none', 'a visible focus indicator');
+  await clean(ctx);
+});
+
+test('the change plan: dates from the world\'s max_age and TTLs, a planned MX host not covered, the .txt download', T, async () => {
+  const s = S.plan;
+  world.update(s.world);
+  const ctx = await open({ domain: s.domain });
+  const { page } = ctx;
+  await page.clock.setFixedTime(new Date('2026-12-01T09:00:00Z'));
+  const r = await runCheck(page, s.domain);
+  assert.equal(r.grade, 'B', brief(r));
+  await page.locator('#plan').waitFor({ state: 'visible', timeout: 1000 });
+  const change = (id) => page.locator(`#plan details.plan-change[data-change="${id}"]`);
+  const whens = (id) => change(id).locator('.plan-when').allTextContents();
+  assert.equal(await page.locator('#plan details.plan-change').count(), 4);
+  // max_age 1209600 s: every copy of the testing policy served until 09:00 on 12-01 has expired 14 days later.
+  assert.deepEqual(await whens('enforce'), ['from 2026-12-01 09:00 UTC (now)', 'after 2026-12-01 09:00 UTC',
+    'after 2026-12-01 09:00 UTC', 'after 2026-12-15 09:00 UTC']);
+  // Withdrawing: the record after max_age, the policy host after the _mta-sts TTL (600 s).
+  assert.deepEqual((await whens('withdraw')).slice(2), ['after 2026-12-15 09:00 UTC', 'after 2026-12-15 09:10 UTC']);
+  // Moving the policy host: the old one serves for the A/AAAA TTL (120 s).
+  assert.equal((await whens('policy_host'))[2], 'after 2026-12-01 09:02 UTC');
+  const records = await change('enforce').locator('.fix pre code').allTextContents();
+  assert.deepEqual(records, [policyText(s.domain, { mode: 'enforce', maxAge: 1209600 }), 'v=STSv1; id=20261201090000']);
+  assert.equal(await change('enforce').locator('.fix button.copy').count(), 2);
+  assert.equal(await page.locator('#fixes .fix').count(), 3, 'the plan\'s records are not among the fixes');
+
+  // A planned MX host that no mx line covers: the migration is redrawn with the warning, nothing else changes.
+  await change('mx').locator('summary').click();
+  await page.fill('#plan-mx', 'mx.elsewhere.example');
+  const warning = change('mx').locator('.plan-warnings li');
+  await warning.waitFor({ state: 'visible', timeout: 1000 });
+  assert.match(await warning.textContent() ?? '', /^mx\.elsewhere\.example is not covered by the policy served today/);
+  assert.equal(await change('mx').evaluate((d) => /** @type {HTMLDetailsElement} */ (d).open), true, 'it stays open');
+  assert.deepEqual(await whens('mx'), ['from 2026-12-01 09:00 UTC (now)', 'after 2026-12-01 09:00 UTC',
+    'after 2026-12-15 09:00 UTC', 'after 2026-12-15 10:00 UTC', 'after 2026-12-15 10:00 UTC']);
+  assert.ok((await change('mx').locator('.fix pre code').allTextContents()).includes('10 mx.elsewhere.example.'));
+
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 5000 }), page.click('#plan-download')]);
+  assert.equal(dl.suggestedFilename(), `mtasts-plan-${s.domain}.txt`);
+  const text = readFileSync(await dl.path(), 'utf8');
+  assert.match(text, /^MTA-STS change plan for plan\.test\nMade 2026-12-01 09:00 UTC /);
+  assert.match(text, /TTLs: MX 3600 s, _mta-sts 600 s, _smtp\._tls 300 s, mta-sts 120 s/);
+  assert.ok(text.includes('! mx.elsewhere.example is not covered by the policy served today'), text);
+  assert.ok(text.includes('Step 4, after 2026-12-15 09:00 UTC: From then on every sender'), text);
+  await page.screenshot({ path: path.join(artifacts, 'domain-plan.png'), fullPage: true });
   await clean(ctx);
 });
 

@@ -42,6 +42,18 @@ int main() {
   const auto parsed = mtasts::check::parse_state(
       R"({"input":"example.com","observations":[{"id":"policy","kind":"response","status":200,"content_type":"text/plain","bytes":"dmVyc2lvbjogU1RTdjEK","elapsed_ms":1.5}]})");
   expect(parsed.state.has_value() && parsed.state->observations.size() == 1, "a state with an observation");
+
+  // The change plan through its JSON, from a report's JSON and from what is not one.
+  mtasts::check::options o;
+  o.input = "example.com";
+  const std::string report = mtasts::check::to_json(mtasts::check::domain_check(o).result());
+  const std::string plan = mtasts::plan::plan_json(report, R"({"now":1796115600000,"mx":["mx.example.net"]})");
+  expect(plan.find("\"kind\":\"plan\"") != std::string::npos, "a change plan");
+  for (const char* bad : {"", "not json", "[1]", R"({"domain":5})", R"({"domain":"example.com","mx":7,"ttl":"x"})"})
+    expect(mtasts::plan::plan_json(bad, R"({"now":0})").find("\"error\"") != std::string::npos ||
+               std::string(bad).find("example.com") != std::string::npos,
+           bad);
+  expect(mtasts::plan::plan_json(report, R"({"now":"x"})").rfind("{\"error\":", 0) == 0, "a plan without now");
   if (failures == 0) std::puts("core without exceptions: every call answered");
   return failures == 0 ? 0 : 1;
 }

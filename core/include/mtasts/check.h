@@ -296,6 +296,22 @@ struct timing {
   double elapsed_ms = 0;
 };
 
+/**
+ * How long resolvers may keep the answers the check read, in seconds
+ * (docs/GRADING.md, "TTLs"): for records, the TTL of the RRset, and along a
+ * CNAME chain the longest link (a resolver keeps each link for its own TTL,
+ * so the whole answer is gone only when the longest has expired); for
+ * NXDOMAIN and NODATA the negative-caching TTL, min(SOA TTL, SOA MINIMUM),
+ * of the SOA in the authority section (RFC 2308 §5). policy_host is the
+ * longer of the A and AAAA answers that hold addresses (the negative TTL when
+ * neither does). nullopt when not observed (pending, failed, a negative
+ * answer without an SOA). JSON "ttl": {"mx", "sts", "tlsrpt", "policy_host"},
+ * each a number or null.
+ */
+struct ttl_info {
+  std::optional<std::uint32_t> mx, sts, tlsrpt, policy_host;
+};
+
 struct report {
   std::string input, domain, resolver;
   host_info host;
@@ -318,6 +334,7 @@ struct report {
   std::vector<timing> timings;  ///< JSON: timings.requests
   double total_ms = 0;          ///< JSON: timings.total_ms
   std::vector<std::string> pending;  ///< ids of requests not yet observed
+  check::ttl_info ttl;  ///< of the MX, _mta-sts, _smtp._tls and mta-sts answers
 };
 
 // ---------------------------------------------------------------------------

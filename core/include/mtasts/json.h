@@ -29,6 +29,7 @@
 #include <string_view>
 
 #include "mtasts/check.h"
+#include "mtasts/plan.h"
 #include "mtasts/policy.h"
 #include "mtasts/records.h"
 #include "mtasts/report.h"
@@ -97,6 +98,29 @@ namespace tlsrpt {
 [[nodiscard]] std::string result_types_json();
 
 }  // namespace tlsrpt
+
+namespace plan {
+/**
+ * The change plan (plan.h): {"schema": 1, "kind": "plan", "domain", "now",
+ * "max_age" (the one the dates use, or null), "ttl": {...}, "warnings":
+ * [...], "changes": [{"id", "title", "applies", "why", "warnings", "steps":
+ * [{"text", "records": [{"type", "name", "value"}], "not_before" (Unix ms
+ * or null), "when", "reason"}]}], "text" (plan_text)}.
+ */
+[[nodiscard]] std::string to_json(const change_plan& p);
+/**
+ * The plan's input read from a domain report in its own JSON (schema 1, as
+ * to_json(report) writes it). nullopt, with `error`, when it is not one.
+ */
+[[nodiscard]] std::optional<plan_input> read_input(std::string_view report_json, std::string& error);
+/**
+ * The wasm boundary's changePlan: a domain report's JSON and the options
+ * {"now": Unix ms, "mx": ["planned MX host", ...]} in; the plan's JSON out,
+ * or {"error": "..."}.
+ */
+[[nodiscard]] std::string plan_json(std::string_view report_json, std::string_view options_json);
+}  // namespace plan
+
 }  // namespace mtasts
 
 #endif

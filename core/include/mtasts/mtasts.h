@@ -29,6 +29,7 @@
 #include "mtasts/json.h"
 #include "mtasts/limits.h"
 #include "mtasts/mx_match.h"
+#include "mtasts/plan.h"
 #include "mtasts/policy.h"
 #include "mtasts/records.h"
 #include "mtasts/report.h"

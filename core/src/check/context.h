@@ -48,6 +48,8 @@ struct lookup {
   std::vector<std::string> aliases;  ///< CNAME targets, in order
   bool ad = true;                    ///< every response on the way had AD set
   std::optional<finding> failure;    ///< failed or loop: why
+  /** records, nodata, nxdomain: how long resolvers may keep the answer (check.h, ttl_info); nullopt if not said. */
+  std::optional<std::uint32_t> ttl;
   bool settled() const { return st != state::pending; }
   bool exists() const { return st == state::records || st == state::nodata; }
 };

@@ -53,6 +53,25 @@ void finish(context& ctx, const std::vector<request>& requests) {
   rep.complete = settled && !rep.grade_range;
 }
 
+/**
+ * The policy host's TTL (check.h, ttl_info): the longer of the answers that
+ * hold addresses, since either may still send a sender to the old host;
+ * without addresses, the longer negative TTL; nullopt while either answer is
+ * not known (it could hold an address).
+ */
+std::optional<std::uint32_t> policy_host_ttl(const detail::lookup& a, const detail::lookup& aaaa) {
+  if (!a.exists() || !aaaa.exists()) {
+    // A missing name (NXDOMAIN) is the same answer for both types.
+    if (a.st == detail::lookup::state::nxdomain && aaaa.st == detail::lookup::state::nxdomain && a.ttl && aaaa.ttl)
+      return std::max(*a.ttl, *aaaa.ttl);
+    return std::nullopt;
+  }
+  const bool with_a = a.st == detail::lookup::state::records, with_aaaa = aaaa.st == detail::lookup::state::records;
+  if (with_a != with_aaaa) return with_a ? a.ttl : aaaa.ttl;
+  if (!a.ttl || !aaaa.ttl) return std::nullopt;
+  return std::max(*a.ttl, *aaaa.ttl);
+}
+
 void compute(const state& s, std::vector<request>& requests, report& rep) {
   rep = report{};
   rep.input = s.options.input;
@@ -79,11 +98,11 @@ void compute(const state& s, std::vector<request>& requests, report& rep) {
 
   // The first wave: every independent request at once.
   const std::string& d = ctx.domain;
-  ctx.resolve(d, dns::rr_type::mx);
-  ctx.resolve("_mta-sts." + d, dns::rr_type::txt);
-  ctx.resolve("_smtp._tls." + d, dns::rr_type::txt);
-  ctx.resolve("mta-sts." + d, dns::rr_type::a);
-  ctx.resolve("mta-sts." + d, dns::rr_type::aaaa);
+  rep.ttl.mx = ctx.resolve(d, dns::rr_type::mx).ttl;
+  rep.ttl.sts = ctx.resolve("_mta-sts." + d, dns::rr_type::txt).ttl;
+  rep.ttl.tlsrpt = ctx.resolve("_smtp._tls." + d, dns::rr_type::txt).ttl;
+  rep.ttl.policy_host = policy_host_ttl(ctx.resolve("mta-sts." + d, dns::rr_type::a),
+                                        ctx.resolve("mta-sts." + d, dns::rr_type::aaaa));
   ctx.need_policy();
 
   for (const auto& row : detail::checks()) {

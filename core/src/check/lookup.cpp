@@ -6,6 +6,7 @@
  *        CNAME the resolver stopped at with a query for its target
  *        (RFC 1034 §3.6.2), at most limits::cname_hops links.
  */
+#include <algorithm>
 #include <set>
 
 #include "mtasts/base64.h"
@@ -63,6 +64,33 @@ std::string context::need_starttls(const std::string& host, const std::vector<st
   return id;
 }
 
+namespace {
+
+/** RFC 2181 §8: a TTL with its top bit set is read as 0. */
+std::uint32_t ttl_of(const dns::record& r) { return (r.ttl & 0x80000000u) != 0 ? 0 : r.ttl; }
+
+/** The longest TTL of the CNAMEs followed in `m` from `from` (0 if none). */
+std::uint32_t cname_ttl(const dns::message& m, const std::string& from, const std::vector<std::string>& aliases) {
+  std::uint32_t longest = 0;
+  for (const auto& r : m.answers) {
+    if (r.type != rr_type::cname || r.klass != dns::class_in) continue;
+    bool on_chain = dns::names_equal(r.name, from);
+    for (std::size_t i = 0; !on_chain && i + 1 < aliases.size(); ++i) on_chain = dns::names_equal(r.name, aliases[i]);
+    if (on_chain) longest = std::max(longest, ttl_of(r));
+  }
+  return longest;
+}
+
+/** RFC 2308 §5: a negative answer may be cached for min(SOA TTL, SOA MINIMUM) of the SOA in the authority section. */
+std::optional<std::uint32_t> negative_ttl(const dns::message& m) {
+  for (const auto& r : m.authority)
+    if (const auto* soa = std::get_if<dns::soa_data>(&r.data); soa != nullptr && r.klass == dns::class_in)
+      return std::min(ttl_of(r), soa->minimum);
+  return std::nullopt;
+}
+
+}  // namespace
+
 const lookup& context::resolve(const std::string& name, rr_type type) {
   auto key = std::make_pair(lower(name), type);
   auto it = lookups_.find(key);
@@ -76,6 +104,11 @@ lookup context::compute(const std::string& name, rr_type type) {
   out.name = name;
   std::set<std::string> seen;
   std::string current = name;
+  std::uint32_t chain_ttl = 0;  // the longest CNAME link so far (check.h, ttl_info)
+  const auto settle = [&](lookup::state st, std::optional<std::uint32_t> last) {
+    out.st = st;
+    if (last) out.ttl = std::max(chain_ttl, *last);
+  };
   for (std::size_t hop = 0; hop <= limits::cname_hops; ++hop) {
     seen.insert(lower(current));
     if (auto q = dns::encode_query(current, type); !q.ok()) {
@@ -150,6 +183,7 @@ lookup context::compute(const std::string& name, rr_type type) {
       return out;
     }
     auto fa = dns::follow_answer(m, current, type);
+    chain_ttl = std::max(chain_ttl, cname_ttl(m, current, fa.aliases));
     for (auto& a : fa.aliases) out.aliases.push_back(a);
     if (!fa.findings.empty()) {
       out.st = lookup::state::loop;
@@ -157,7 +191,7 @@ lookup context::compute(const std::string& name, rr_type type) {
       return out;
     }
     if (m.rcode == dns::rcode::nxdomain) {
-      out.st = lookup::state::nxdomain;
+      settle(lookup::state::nxdomain, negative_ttl(m));
       return out;
     }
     if (m.rcode != dns::rcode::noerror) {
@@ -167,12 +201,14 @@ lookup context::compute(const std::string& name, rr_type type) {
       return out;
     }
     if (!fa.records.empty()) {
-      out.st = lookup::state::records;
+      std::uint32_t shortest = ttl_of(fa.records.front());
+      for (const auto& r : fa.records) shortest = std::min(shortest, ttl_of(r));
+      settle(lookup::state::records, shortest);
       out.records = std::move(fa.records);
       return out;
     }
     if (fa.aliases.empty()) {
-      out.st = lookup::state::nodata;
+      settle(lookup::state::nodata, negative_ttl(m));
       return out;
     }
     // The resolver stopped at a CNAME: ask for its target (RFC 1034 §3.6.2).

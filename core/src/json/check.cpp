@@ -461,6 +461,12 @@ json report_json(const report& r) {
   put(timings, "requests", std::move(reqs));
   put(j, "timings", std::move(timings));
   put(j, "pending", strings(r.pending));
+  json ttl = object(4);
+  put(ttl, "mx", optional_value(r.ttl.mx));
+  put(ttl, "sts", optional_value(r.ttl.sts));
+  put(ttl, "tlsrpt", optional_value(r.ttl.tlsrpt));
+  put(ttl, "policy_host", optional_value(r.ttl.policy_host));
+  put(j, "ttl", std::move(ttl));
   return j;
 }
 
