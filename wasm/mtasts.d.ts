@@ -163,7 +163,7 @@ export interface ChangePlan {
   kind: 'plan';
   domain: string;
   now: number;
-  /** The max_age the dates use (capped at 31557600), or null when not known. */
+  /** The max_age the dates use (as served, over 31557600 too: some senders keep it that long), or null when not known. */
   max_age: number | null;
   ttl: DomainReport['ttl'];
   warnings: string[];

@@ -12,9 +12,9 @@
  * reaches every sender only max_age after the old file stopped being served:
  * a copy fetched at that very instant t expires at t + max_age, and the step
  * that needs the old policy gone comes AFTER that instant. max_age is the
- * served policy's (the one in caches), capped at 31557600 (§3.2): a sender
- * that honours a larger value breaks the RFC, one that rejects the policy
- * caches nothing. Resolvers keep an answer for its TTL (the longest link of
+ * served policy's (the one in caches), over RFC 8461's limit of 31557600
+ * (§3.2) too: maddy, mox and KumoMTA keep such a policy for all of it
+ * (docs/SENDERS.md), so the dates count the longest any sender keeps it. Resolvers keep an answer for its TTL (the longest link of
  * a CNAME chain; a negative answer for the SOA's negative TTL, RFC 2308 §5).
  * The file always changes before the id (§8.1), so a sender that sees the
  * new id fetches the new file.
@@ -168,7 +168,7 @@ struct facts {
   const plan_input& in;
   moment start;  // now, rounded up to the minute
   std::string url, sts_name;
-  std::optional<std::uint64_t> max_age;  // capped
+  std::optional<std::uint64_t> max_age;  // as served (over the limit too: some senders keep it that long)
   std::string max_age_missing;           // why max_age is not known
   std::vector<std::string> mx;           // the MX hosts today, bare
 };
@@ -511,12 +511,16 @@ change_plan make_plan(const plan_input& in, double now_ms) {
     p.warnings.push_back("The policy served today is not valid: senders ignore it and keep any earlier valid policy "
                          "for its max_age, which is not known here. Fix the policy first.");
   } else if (in.policy) {
-    f.max_age = std::min(in.policy->max_age, limits::max_age_max);
+    // Over the limit, senders differ (docs/SENDERS.md, policy.max_age.too_large): the dates count the full
+    // value, the longest any sender keeps the policy.
+    f.max_age = in.policy->max_age;
     if (in.policy->max_age > limits::max_age_max)
       p.warnings.push_back(fill("max_age {} is over RFC 8461's limit of 31557600 (365.25 days). Senders differ: "
-                                "some cap it at 31557600, others reject the whole policy. The dates use the cap; "
-                                "lower max_age to 31557600 or less.",
-                                {std::to_string(in.policy->max_age)}));
+                                "maddy (go-mtasts), mox and KumoMTA keep the policy that long, postfix-tlspol and "
+                                "Mimecast cap it at 31557600, Stalwart keeps it a day, and postfix-mta-sts-resolver, "
+                                "chasquid and mailauth reject the whole policy. The dates count the full {} s, the "
+                                "longest any sender keeps it; lower max_age to 31557600 or less.",
+                                {std::to_string(in.policy->max_age), std::to_string(in.policy->max_age)}));
   } else {
     f.max_age_missing = "no policy is served";
   }

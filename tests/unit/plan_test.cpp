@@ -135,7 +135,7 @@ TEST_SUITE("plan") {
       // 2026-12-01 09:00 + 365 days (2027 is not a leap year) + 6 hours.
       CHECK(change(p, "enforce").steps[3].when == "after 2027-12-01 15:00 UTC");
     }
-    SUBCASE("over the limit: read at the cap, and said so") {
+    SUBCASE("over the limit: the dates count the full value (maddy, mox, KumoMTA keep it), and who does what is said") {
       auto in = base();
       in.policy.reset();
       plan::set_served_policy(in, "version: STSv1\nmode: testing\nmx: mx1.example.com\nmax_age: 40000000\n");
@@ -143,15 +143,19 @@ TEST_SUITE("plan") {
       CHECK_FALSE(in.policy_invalid);
       CHECK(in.policy->max_age == 40000000u);
       const auto p = plan::make_plan(in, now0);
-      CHECK(p.max_age == 31557600u);
+      CHECK(p.max_age == 40000000u);
       REQUIRE(p.warnings.size() == 1);
       CHECK(has(p.warnings[0], "40000000"));
+      CHECK(has(p.warnings[0], "mox"));
       CHECK(has(p.warnings[0], "cap"));
       CHECK(has(p.warnings[0], "reject"));
       const auto& c = change(p, "enforce");
-      CHECK(c.steps[3].when == "after 2027-12-01 15:00 UTC");
+      // 40,000,000 s = 462 days 23 h 6 min 40 s: 2026-12-01 09:00 + 462 d = 2028-03-07 09:00
+      // (2028 is a leap year: Feb has 29 days), + 23:06:40 = 2028-03-08 08:06:40, rounded up to 08:07.
+      CHECK(c.steps[3].when == "after 2028-03-08 08:07 UTC");
+      // The new policy it offers is within the limit.
       CHECK(has(c.steps[1].records[0].value, "max_age: 31557600\n"));
-      CHECK(change(p, "withdraw").steps[2].when == "after 2027-12-01 15:00 UTC");
+      CHECK(change(p, "withdraw").steps[2].when == "after 2028-03-08 08:07 UTC");
     }
     SUBCASE("a policy invalid for another reason stays invalid") {
       auto in = base();

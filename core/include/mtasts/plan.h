@@ -100,7 +100,7 @@ struct plan_change {
 struct change_plan {
   std::string domain;
   double now = 0;
-  /** The max_age the dates use (capped at limits::max_age_max), when known. */
+  /** The max_age the dates use (the served value, over limits::max_age_max too: some senders keep it that long), when known. */
   std::optional<std::uint64_t> max_age;
   check::ttl_info ttl;
   std::vector<std::string> warnings;  ///< about the whole plan (no policy observed, max_age over the limit)
