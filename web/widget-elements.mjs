@@ -316,7 +316,7 @@ export class MtastsCheckElement extends HTMLElement {
   }
 
   _show(/** @type {any} */ report, /** @type {boolean} */ final) {
-    const { statusBadge } = /** @type {NonNullable<typeof ui>} */ (ui); // a report means the checker loaded
+    const { statusBadge, domainName } = /** @type {NonNullable<typeof ui>} */ (ui); // a report means the checker loaded
     const result = /** @type {HTMLElement} */ (this._result);
     const g = report.grade;
     const gradeBox = el('span', `grade ${g === 'A+' || g === 'A' ? 'good' : g === 'B' || g === 'C' ? 'mid' : g ? 'bad' : ''}`,
@@ -325,7 +325,7 @@ export class MtastsCheckElement extends HTMLElement {
     gradeBox.setAttribute('aria-label', g ? `Grade ${g}` : final ? 'No grade' : 'Checking');
     gradeBox.setAttribute('role', 'img');
     const head = el('div', 'head', gradeBox,
-      el('p', 'verdict', final ? `${report.domain}: ${report.grade_reason}` : `Checking ${report.domain}…`));
+      el('p', 'verdict', final ? `${domainName(report)}: ${report.grade_reason}` : `Checking ${domainName(report)}…`));
     const list = el('ul');
     for (const c of report.checks) {
       const row = el('li', null, statusBadge(c.status),
@@ -334,7 +334,7 @@ export class MtastsCheckElement extends HTMLElement {
       list.append(row);
     }
     const more = /** @type {HTMLAnchorElement} */ (el('a', 'more', 'Full report with evidence and fixes'));
-    more.href = `${PAGE_URL}?domain=${encodeURIComponent(report.domain)}${this.resolver ? `&resolver=${encodeURIComponent(this.resolver)}` : ''}`;
+    more.href = `${PAGE_URL}?domain=${encodeURIComponent(report.domain_unicode || report.domain)}${this.resolver ? `&resolver=${encodeURIComponent(this.resolver)}` : ''}`;
     more.target = '_blank';
     more.rel = 'noopener';
     result.replaceChildren(head, list, final ? more : '');

@@ -154,6 +154,7 @@ struct checked_input {
   std::string problem;
   bool idn = false;    ///< the host mapped a U-label input to this A-label domain
   std::string raw;     ///< the input, trimmed
+  std::string unicode; ///< the domain's U-label form, when it has an xn-- label (idna.h)
 };
 checked_input check_input(const options& o);
 
