@@ -98,9 +98,11 @@ struct mx_diagnosis {
  * Checks one mx value (already stripped of surrounding whitespace) and appends
  * what it finds to `out`: at most one error (then it returns false: the value
  * does not match `["*."] Domain`; a trailing dot is such an error, D9 of
- * docs/SENDERS.md) and any warnings (an address-shaped name).
+ * docs/SENDERS.md) and any warnings (an address-shaped name). A value whose
+ * only fault is being written with U-labels gets its A-label form (idna.h) in
+ * `a_label`, when asked for, and that form is a valid pattern.
  */
-bool check_mx_value(std::string_view value, std::vector<mx_diagnosis>& out);
+bool check_mx_value(std::string_view value, std::vector<mx_diagnosis>& out, std::string* a_label = nullptr);
 
 }  // namespace mtasts::detail
 

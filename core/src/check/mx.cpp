@@ -98,7 +98,11 @@ void check_mx(context& ctx, check_result& c) {
   ctx.mx_known = true;
   const std::string hosts_text = plural(rep.mx.size(), "MX host", "MX hosts");
 
-  if (!ctx.lint || !ctx.lint->policy) {
+  // A policy invalid only for patterns written with U-labels is compared in
+  // its A-label form (policy.h: a_label_policy), as senders compare names:
+  // the findings say what it would cover once written so.
+  const bool a_labels = ctx.lint && !ctx.lint->policy && ctx.lint->a_label_policy;
+  if (!ctx.lint || !(ctx.lint->policy || a_labels)) {
     if (ctx.policy_pending) {
       c.status = status::pending;
       c.summary = hosts_text + "; waiting for the policy.";
@@ -111,28 +115,39 @@ void check_mx(context& ctx, check_result& c) {
     }
     return;
   }
-  const auto& pol = *ctx.lint->policy;
+  const auto& pol = a_labels ? *ctx.lint->a_label_policy : *ctx.lint->policy;
+  const std::string patterns_are = a_labels ? "the policy's mx patterns in A-label form" : "the policy's mx patterns";
   std::size_t uncovered = 0;
   for (auto& h : rep.mx) {
-    h.covered = false;
+    bool covered = false;
     for (const auto& pat : pol.mx)
       if (mx_matches(pat, h.host)) {
-        h.covered = true;
-        h.pattern = pat;
+        covered = true;
+        // A policy senders reject covers nothing: the report's coverage stays unknown (null).
+        if (!a_labels) h.pattern = pat;
         break;
       }
-    if (*h.covered) continue;
+    if (!a_labels) h.covered = covered;
+    if (covered) continue;
     ++uncovered;
     const std::string msg = h.host +
                             (rep.mx_kind == "implicit" ? " (implicit MX)" : " (preference " + std::to_string(h.preference) + ")") +
-                            " matches none of the policy's mx patterns (" + list_names(pol.mx, 6) + ")";
-    if (pol.mode == policy_mode::enforce)
+                            " matches none of " + patterns_are + " (" + list_names(pol.mx, 6) + ")";
+    if (a_labels && pol.mode == policy_mode::enforce)
+      add(c, code::mx_not_covered,
+          msg + ": once the U-label patterns are written as A-labels, senders that honour the policy will refuse "
+                "to deliver to it.");
+    else if (a_labels && pol.mode == policy_mode::testing)
+      add(c, code::mx_not_covered_testing,
+          msg + ": once the U-label patterns are written as A-labels, in enforce mode senders would refuse to "
+                "deliver to it.");
+    else if (pol.mode == policy_mode::enforce)
       add(c, code::mx_not_covered, msg + ": senders that honour the policy refuse to deliver to it.");
     else if (pol.mode == policy_mode::testing)
       add(c, code::mx_not_covered_testing, msg + ": in enforce mode senders would refuse to deliver to it.");
   }
   const bool capped = ctx.mx_total > rep.mx.size();
-  c.status = from_findings(c, pol.mode == policy_mode::none ? status::info : status::pass);
+  c.status = from_findings(c, pol.mode == policy_mode::none || a_labels ? status::info : status::pass);
   if (capped && uncovered == 0) {
     c.status = status::unknown;
     c.summary = "The first " + hosts_text + " of " + std::to_string(ctx.mx_total) +
@@ -140,12 +155,15 @@ void check_mx(context& ctx, check_result& c) {
     return;
   }
   if (uncovered > 0) {
-    c.summary = std::to_string(uncovered) + " of " + hosts_text + " match no mx pattern.";
+    c.summary = std::to_string(uncovered) + " of " + hosts_text + " match no mx pattern" +
+                (a_labels ? ", even written as A-labels." : ".");
     return;
   }
   std::vector<std::string> names;
   for (const auto& h : rep.mx) names.push_back(h.host);
-  c.summary = "Every MX host (" + list_names(names) + ") matches the policy.";
+  c.summary = a_labels ? "Written as A-labels, the policy's mx patterns would cover every MX host (" + list_names(names) +
+                             "); as published, senders reject the policy."
+                       : "Every MX host (" + list_names(names) + ") matches the policy.";
 }
 
 }  // namespace mtasts::check::detail
