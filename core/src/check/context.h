@@ -94,6 +94,14 @@ class context {
   std::map<std::pair<std::string, dns::rr_type>, lookup> lookups_;
 };
 
+/**
+ * A CNAME chain from `l.name` whose last target does not exist (NXDOMAIN):
+ * dns.cname.dangling, naming the chain, `risk` (what whoever registers or
+ * claims the target then controls) and the fix; nullopt for any other
+ * outcome (lookup.cpp).
+ */
+std::optional<finding> dangling_cname(const lookup& l, const std::string& risk);
+
 /** The name of an Extended DNS Error code (RFC 8914 §4; wording.cpp). */
 std::string_view ede_name(std::uint16_t code);
 
