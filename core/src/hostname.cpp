@@ -98,11 +98,9 @@ std::string lower_suffix(std::string_view p) {
 
 }  // namespace
 
-bool wildcard_over_public_suffix(std::string_view p) noexcept {
-  if (p.size() < 3 || p[0] != '*' || p[1] != '.') return false;
-  const std::string suffix = lower_suffix(p);
+bool known_public_suffix(std::string_view suffix) noexcept {
   if (suffix.empty()) return false;
-  if (suffix.find('.') == std::string::npos) return true;  // any TLD
+  if (suffix.find('.') == std::string_view::npos) return true;  // any TLD
   // A short built-in list of common multi-label public suffixes (not the full PSL).
   static constexpr std::string_view known[] = {
       "co.uk",  "org.uk", "ac.uk",  "gov.uk", "me.uk",  "net.uk", "ltd.uk", "plc.uk",
@@ -115,6 +113,25 @@ bool wildcard_over_public_suffix(std::string_view p) noexcept {
   for (auto k : known)
     if (suffix == k) return true;
   return false;
+}
+
+bool wildcard_over_public_suffix(std::string_view p) noexcept {
+  if (p.size() < 3 || p[0] != '*' || p[1] != '.') return false;
+  return known_public_suffix(lower_suffix(p));
+}
+
+std::string_view registrable_part(std::string_view name) noexcept {
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  if (name.size() >= 2 && name[0] == '*' && name[1] == '.') name.remove_prefix(2);
+  // The last two labels, or three when those two are a known multi-label suffix.
+  std::size_t cut = std::string_view::npos;
+  for (int labels = 0; labels < 3; ++labels) {
+    const std::size_t dot = name.rfind('.', cut == std::string_view::npos ? cut : cut - 1);
+    if (dot == std::string_view::npos) return name;
+    cut = dot;
+    if (labels == 1 && !known_public_suffix(lower(name.substr(cut + 1)))) return name.substr(cut + 1);
+  }
+  return name.substr(cut + 1);
 }
 
 // Q2 of docs/SENDERS.md (the research on provider MX patterns) is the source of both tables.

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "mtasts/mx_match.h"
+#include "../hostname.h"
 #include "../text.h"
 #include "context.h"
 
@@ -67,6 +68,39 @@ void read_hosts(context& ctx, check_result& c, const lookup& l) {
     hosts.resize(limits::mx_hosts);
   }
   rep.mx = std::move(hosts);
+}
+
+/**
+ * A pattern that covers no MX host and lies outside the domains of all of
+ * them and of the domain itself: most likely left from a former provider, and
+ * whoever controls that domain now (or registers it once it lapses) can
+ * receive mail under the policy (RFC 8461 §4.1: any host it matches, with a
+ * valid certificate, is an acceptable MX). "Outside" compares
+ * registrable_part (hostname.h), an approximation without the Public Suffix
+ * List that errs to calling two names the same domain, so to not flagging;
+ * the message names the domain without claiming it is the registrable one.
+ */
+void stale_foreign_patterns(const context& ctx, check_result& c, const policy& pol) {
+  const report& rep = ctx.rep;
+  std::vector<std::string> hosts, domains{lower(registrable_part(ctx.domain))};
+  for (const auto& h : rep.mx) {
+    hosts.push_back(h.host);
+    domains.push_back(lower(registrable_part(h.host)));
+  }
+  for (const auto& pat : pol.mx) {
+    if (std::any_of(rep.mx.begin(), rep.mx.end(), [&](const mx_host& h) { return mx_matches(pat, h.host); })) continue;
+    const std::string where = lower(registrable_part(pat));
+    // Not a name under a domain at all: a single label, or an address (policy.mx.ip_literal says so).
+    if (where.find('.') == std::string::npos || where.find_last_not_of("0123456789") == where.rfind('.') ||
+        std::find(domains.begin(), domains.end(), where) != domains.end())
+      continue;
+    add(c, code::mx_pattern_stale_foreign,
+        "mx " + quote(pat) + " matches none of the MX hosts (" + list_names(hosts, 4) + ") and lies under " + where +
+            ", outside their domains and " + ctx.domain +
+            "'s: if it is left from a former provider, whoever controls the hosts it names now, or registers " +
+            where + " should it lapse, can receive this domain's mail under the policy with a certificate for such "
+            "a host.");
+  }
 }
 
 }  // namespace
@@ -147,6 +181,7 @@ void check_mx(context& ctx, check_result& c) {
       add(c, code::mx_not_covered_testing, msg + ": in enforce mode senders would refuse to deliver to it.");
   }
   const bool capped = ctx.mx_total > rep.mx.size();
+  if (!capped) stale_foreign_patterns(ctx, c, pol);
   c.status = from_findings(c, pol.mode == policy_mode::none || a_labels ? status::info : status::pass);
   if (capped && uncovered == 0) {
     c.status = status::unknown;
