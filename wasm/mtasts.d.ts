@@ -88,6 +88,8 @@ export interface DomainReport {
   input: string;
   /** The domain checked: lower case, A-labels. */
   domain: string;
+  /** Its U-label (Unicode) form when it has an xn-- label, for display beside `domain`; '' otherwise. */
+  domain_unicode: string;
   resolver: string;
   /** Which program made the report and what it could observe: the browser DNS and the policy; `mtasts check` also the MX hosts' STARTTLS. */
   host: { kind: 'browser' | 'native'; observes: ('dns' | 'policy' | 'starttls')[] };

@@ -5,7 +5,7 @@
 // Rules: every string from DNS, a policy, a relay or the user reaches the DOM as text (textContent, never
 // markup); the only requests are the page's own files, the chosen resolver, the policy host and the relay.
 import { el } from './dom.mjs';
-import { findingItem, statusBadge } from './findings.mjs';
+import { findingItem, statusBadge, domainName, recordName } from './findings.mjs';
 import {
   suggestedPolicy, suggestedStsRecord, suggestedTlsRpt, observedFixes, ROLLOUT, historyEntry, staleIdWarning, domainOf,
 } from './fixes.mjs';
@@ -167,7 +167,7 @@ function evidenceFor(/** @type {any} */ check, /** @type {any} */ report) {
     case 'sts': {
       if (report.sts) {
         box.append(kv([
-          ['Name', `_mta-sts.${report.domain}`],
+          ['Name', recordName('_mta-sts.', report)],
           ['CNAME', report.sts.aliases.length ? report.sts.aliases.join(' → ') : null],
           ['DNSSEC', report.sts.ad ? 'validated (AD)' : 'not validated'],
         ]));
@@ -184,6 +184,7 @@ function evidenceFor(/** @type {any} */ check, /** @type {any} */ report) {
       const p = report.policy;
       box.append(kv([
         ['URL', `https://mta-sts.${report.domain}/.well-known/mta-sts.txt`],
+        ['Host', report.domain_unicode ? recordName('mta-sts.', report) : null],
         ['Source', p ? { fetched: 'fetched by your browser', relay: 'fetched through your relay', pasted: 'pasted by you' }[p.source] : null],
         ['HTTP status', p && p.status !== null ? String(p.status) : null],
         ['Content-Type', p ? (p.content_type ?? (p.source === 'pasted' ? null : '(none)')) : null],
@@ -227,7 +228,7 @@ function evidenceFor(/** @type {any} */ check, /** @type {any} */ report) {
     case 'tlsrpt': {
       const t = report.tlsrpt;
       if (t) {
-        box.append(kv([['Name', `_smtp._tls.${report.domain}`], ['Reports go to', t.rua.length ? t.rua.join(', ') : null]]));
+        box.append(kv([['Name', recordName('_smtp._tls.', report)], ['Reports go to', t.rua.length ? t.rua.join(', ') : null]]));
         if (t.records.length) {
           const ul = el('ul', 'records');
           for (const r of t.records) ul.append(el('li', r === t.record ? 'chosen' : null, el('code', null, r)));
@@ -345,11 +346,11 @@ function renderVerdict(/** @type {any} */ report, /** @type {boolean} */ final) 
   $('grade-value').textContent = report.grade ?? (final ? 'none' : '…');
   grade.dataset.grade = report.grade ?? '';
   let verdict = report.grade_reason;
-  if (!final) verdict = `Checking ${report.domain}…`;
+  if (!final) verdict = `Checking ${domainName(report)}…`;
   $('verdict').textContent = verdict;
   const settled = report.checks.filter((/** @type {any} */ c) => c.status !== 'pending').length;
   $('progress').textContent = final
-    ? `${report.domain} · ${report.complete ? 'complete' : 'incomplete'} · ${Math.round(report.timings.total_ms)} ms · resolver ${hostOf(report.resolver)}`
+    ? `${domainName(report)} · ${report.complete ? 'complete' : 'incomplete'} · ${Math.round(report.timings.total_ms)} ms · resolver ${hostOf(report.resolver)}`
     : `${settled} of ${report.checks.length} checks done`;
 }
 
@@ -369,7 +370,8 @@ function renderFixes(/** @type {any} */ report) {
     const notes = el('ul', 'notes');
     for (const n of policy.notes) notes.append(el('li', null, n));
     if (report.policy && report.policy.valid && policy.notes.length === 0) notes.append(el('li', null, 'Unchanged: this is the policy you serve.'));
-    items.push(fixItem(`Policy file: https://mta-sts.${report.domain}/.well-known/mta-sts.txt (Content-Type: text/plain)`, policy.text, notes));
+    items.push(fixItem(`Policy file: https://mta-sts.${report.domain}/.well-known/mta-sts.txt (Content-Type: text/plain)`
+      + (report.domain_unicode ? `, the host ${recordName('mta-sts.', report)}` : ''), policy.text, notes));
   } else if (policyUnread) {
     items.push(el('p', 'notes', 'Your current policy could not be read from the browser, so no corrected policy is offered: '
       + 'paste it in the policy row above to get one built from it.'));
@@ -377,11 +379,11 @@ function renderFixes(/** @type {any} */ report) {
   if (report.mx_kind !== 'null') {
     if (can.sts) {
       const sts = suggestedStsRecord(report, now);
-      items.push(fixItem(`TXT record ${sts.name} (a fresh id: publish it only after the policy file changes)`, sts.value));
+      items.push(fixItem(`TXT record ${recordName('_mta-sts.', report)} (a fresh id: publish it only after the policy file changes)`, sts.value));
     }
     if (can.tlsrpt) {
       const rpt = suggestedTlsRpt(report);
-      items.push(fixItem(`TXT record ${rpt.name}${rpt.existing ? ' (yours, valid)' : ' (change the address to a mailbox you read)'}`, rpt.value));
+      items.push(fixItem(`TXT record ${recordName('_smtp._tls.', report)}${rpt.existing ? ' (yours, valid)' : ' (change the address to a mailbox you read)'}`, rpt.value));
     }
   }
   if (can.note) items.push(el('p', 'notes unobserved', can.note));
@@ -499,8 +501,10 @@ function renderHistory() {
   const history = readHistory();
   list.replaceChildren();
   for (const h of history.slice(0, HISTORY_MAX)) {
-    const a = /** @type {HTMLAnchorElement} */ (el('a', null, h.domain));
-    a.href = `?domain=${encodeURIComponent(h.domain)}`;
+    // An internationalised domain is shown in both forms and linked by its Unicode form, as the check's own URL is.
+    const unicode = typeof h.unicode === 'string' && h.unicode !== '' ? h.unicode : null;
+    const a = /** @type {HTMLAnchorElement} */ (el('a', null, unicode ? `${unicode} (${h.domain})` : h.domain));
+    a.href = `?domain=${encodeURIComponent(unicode ?? h.domain)}`;
     list.append(el('li', null, a, ` · ${h.grade ?? 'no grade'} · ${String(h.at).slice(0, 16).replace('T', ' ')} UTC`));
   }
   $('history-section').hidden = history.length === 0;

@@ -22,6 +22,24 @@ export const severityOf = (f) => (SEVERITIES.includes(f.severity) ? f.severity :
 /** "line 2, column 7", or '' for a finding about the whole artefact. @param {Finding} f */
 export const placeOf = (f) => (f.line ? `line ${f.line}, column ${f.column ?? 1}` : '');
 
+/**
+ * The checked domain as shown: an internationalised one in both forms, its
+ * Unicode form first and then the A-label form DNS and the records use
+ * ("bücher.test (xn--bcher-kva.test)"); any other domain as it is.
+ * @param {{ domain: string, domain_unicode?: string }} report
+ */
+export const domainName = (report) => (report.domain_unicode ? `${report.domain_unicode} (${report.domain})` : report.domain);
+
+/**
+ * A DNS name of the domain's records (`_mta-sts.xn--bcher-kva.test`): the
+ * A-label form, which is what goes into a zone, with the Unicode form after it
+ * for an internationalised domain.
+ * @param {string} prefix "_mta-sts." or ""
+ * @param {{ domain: string, domain_unicode?: string }} report
+ */
+export const recordName = (prefix, report) => `${prefix}${report.domain}`
+  + (report.domain_unicode ? ` (${prefix}${report.domain_unicode})` : '');
+
 /** A check's status, as a label with the status as its class. @param {string} status */
 export function statusBadge(status) {
   return el('span', `status ${status}`, STATUS[/** @type {keyof typeof STATUS} */ (status)] ?? String(status));

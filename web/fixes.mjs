@@ -163,6 +163,8 @@ export function fingerprint(text) {
 export function historyEntry(report, now) {
   return {
     domain: report.domain,
+    // An internationalised domain's Unicode form, to show and link with (the entry is keyed by `domain`).
+    ...(report.domain_unicode ? { unicode: report.domain_unicode } : {}),
     at: now.toISOString(),
     grade: report.grade ?? null,
     id: report.sts?.id ?? null,

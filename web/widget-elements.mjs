@@ -317,7 +317,7 @@ export class MtastsCheckElement extends HTMLElement {
   }
 
   _show(/** @type {any} */ report, /** @type {boolean} */ final) {
-    const { statusBadge } = /** @type {NonNullable<typeof ui>} */ (ui); // a report means the checker loaded
+    const { statusBadge, domainName } = /** @type {NonNullable<typeof ui>} */ (ui); // a report means the checker loaded
     const result = /** @type {HTMLElement} */ (this._result);
     const g = report.grade;
     const gradeBox = el('span', `grade ${g === 'A+' || g === 'A' ? 'good' : g === 'B' || g === 'C' ? 'mid' : g ? 'bad' : ''}`,
@@ -326,7 +326,7 @@ export class MtastsCheckElement extends HTMLElement {
     gradeBox.setAttribute('aria-label', g ? `Grade ${g}` : final ? 'No grade' : 'Checking');
     gradeBox.setAttribute('role', 'img');
     const head = el('div', 'head', gradeBox,
-      el('p', 'verdict', final ? `${report.domain}: ${report.grade_reason}` : `Checking ${report.domain}…`));
+      el('p', 'verdict', final ? `${domainName(report)}: ${report.grade_reason}` : `Checking ${domainName(report)}…`));
     // When failures cascade, the one broken layer comes first, as on the page (report.cause).
     const cause = final && report.cause
       ? el('p', 'cause', `Start here: ${report.cause.headline}.`) : '';
@@ -339,7 +339,7 @@ export class MtastsCheckElement extends HTMLElement {
       list.append(row);
     }
     const more = /** @type {HTMLAnchorElement} */ (el('a', 'more', 'Full report with evidence and fixes'));
-    more.href = `${PAGE_URL}?domain=${encodeURIComponent(report.domain)}${this.resolver ? `&resolver=${encodeURIComponent(this.resolver)}` : ''}`;
+    more.href = `${PAGE_URL}?domain=${encodeURIComponent(report.domain_unicode || report.domain)}${this.resolver ? `&resolver=${encodeURIComponent(this.resolver)}` : ''}`;
     more.target = '_blank';
     more.rel = 'noopener';
     result.replaceChildren(head, cause, list, final ? more : '');

@@ -5,6 +5,7 @@
  */
 #include "hostname.h"
 
+#include "idna.h"
 #include "text.h"
 
 namespace mtasts::detail {
@@ -97,11 +98,9 @@ std::string lower_suffix(std::string_view p) {
 
 }  // namespace
 
-bool wildcard_over_public_suffix(std::string_view p) noexcept {
-  if (p.size() < 3 || p[0] != '*' || p[1] != '.') return false;
-  const std::string suffix = lower_suffix(p);
+bool known_public_suffix(std::string_view suffix) noexcept {
   if (suffix.empty()) return false;
-  if (suffix.find('.') == std::string::npos) return true;  // any TLD
+  if (suffix.find('.') == std::string_view::npos) return true;  // any TLD
   // A short built-in list of common multi-label public suffixes (not the full PSL).
   static constexpr std::string_view known[] = {
       "co.uk",  "org.uk", "ac.uk",  "gov.uk", "me.uk",  "net.uk", "ltd.uk", "plc.uk",
@@ -114,6 +113,25 @@ bool wildcard_over_public_suffix(std::string_view p) noexcept {
   for (auto k : known)
     if (suffix == k) return true;
   return false;
+}
+
+bool wildcard_over_public_suffix(std::string_view p) noexcept {
+  if (p.size() < 3 || p[0] != '*' || p[1] != '.') return false;
+  return known_public_suffix(lower_suffix(p));
+}
+
+std::string_view registrable_part(std::string_view name) noexcept {
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  if (name.size() >= 2 && name[0] == '*' && name[1] == '.') name.remove_prefix(2);
+  // The last two labels, or three when those two are a known multi-label suffix.
+  std::size_t cut = std::string_view::npos;
+  for (int labels = 0; labels < 3; ++labels) {
+    const std::size_t dot = name.rfind('.', cut == std::string_view::npos ? cut : cut - 1);
+    if (dot == std::string_view::npos) return name;
+    cut = dot;
+    if (labels == 1 && !known_public_suffix(lower(name.substr(cut + 1)))) return name.substr(cut + 1);
+  }
+  return name.substr(cut + 1);
 }
 
 // Q2 of docs/SENDERS.md (the research on provider MX patterns) is the source of both tables.
@@ -253,7 +271,7 @@ bool address_shaped(std::string_view d, bool wildcard) noexcept {
 
 }  // namespace
 
-bool check_mx_value(std::string_view value, std::vector<mx_diagnosis>& out) {
+bool check_mx_value(std::string_view value, std::vector<mx_diagnosis>& out, std::string* a_label) {
   if (value.empty()) {
     add(out, code::policy_mx_invalid, 0, "mx has an empty value");
     return false;
@@ -275,8 +293,25 @@ bool check_mx_value(std::string_view value, std::vector<mx_diagnosis>& out) {
     return false;
   }
   if (non_ascii_at != none) {
-    add(out, code::policy_mx_u_label, non_ascii_at,
-        "mx value " + quote(value) + " contains non-ASCII characters; write the A-label (xn--...)");
+    // RFC 8461 §3.2: the pattern is ASCII; senders compare A-labels (idna.h: encoded as written, no UTS #46 mapping).
+    const a_label_form form = to_a_labels(value);
+    std::vector<mx_diagnosis> again;
+    const bool usable = !form.name.empty() && check_mx_value(form.name, again) && again.empty();
+    std::string msg = "mx value " + quote(value) + " is written with U-labels (non-ASCII characters); RFC 8461 asks for "
+                      "A-labels, the form MX hosts have in DNS, and a sender comparing names as written never matches it. ";
+    if (usable) {
+      msg += "Write its A-label form instead: " + quote(form.name) +
+             " (Punycode of the name as written; if your registrar shows another xn-- form, use that)";
+      if (a_label) *a_label = form.name;
+    } else if (!form.problem.empty()) {
+      msg += "Its A-label form cannot be given here: " + form.problem +
+             ". Write the xn-- form your registrar shows (or that `idn2` prints) for the lower-case, composed name";
+    } else if (!form.name.empty() && !again.empty()) {
+      msg += "Its A-label form would not be a valid pattern either: " + again.front().message;
+    } else {
+      msg += "Its characters are not well-formed UTF-8, so it has no A-label form";
+    }
+    add(out, code::policy_mx_u_label, non_ascii_at, std::move(msg));
     return false;
   }
   if (colon_at != none) {

@@ -60,8 +60,24 @@ std::string_view label_at(std::string_view name, std::size_t offset) noexcept;
 /** A dotted quad such as 192.0.2.1 (syntactically a Domain, never a host name). */
 bool looks_like_ipv4(std::string_view s) noexcept;
 
+/** True for a TLD, or a multi-label public suffix of a short built-in list (co.uk, com.au, ...; not the full PSL). */
+bool known_public_suffix(std::string_view suffix) noexcept;
+
 /** True for `*.<suffix>` where suffix is a TLD or a well-known public suffix. */
 bool wildcard_over_public_suffix(std::string_view pattern) noexcept;
+
+/**
+ * An approximation of a name's registrable domain, without the Public Suffix
+ * List (too large for the module): its last two labels, or three when those
+ * two are a known_public_suffix (mail.example.co.uk -> example.co.uk). A `*.`
+ * and one trailing dot are ignored; case is kept. Where the real public suffix is
+ * longer than the list knows (a private suffix such as cloudapp.net, or a
+ * second level not on the list), the answer is a shorter, wider domain than
+ * the real one, so two names under different registrants can share it; never
+ * the other way round, as long as the list names only true public suffixes.
+ * A caller that flags names for NOT sharing it therefore errs to not flagging.
+ */
+std::string_view registrable_part(std::string_view name) noexcept;
 
 /** A mail provider's own wildcard over the suffix under which it rotates MX hosts. */
 struct provider_pattern {
@@ -98,9 +114,11 @@ struct mx_diagnosis {
  * Checks one mx value (already stripped of surrounding whitespace) and appends
  * what it finds to `out`: at most one error (then it returns false: the value
  * does not match `["*."] Domain`; a trailing dot is such an error, D9 of
- * docs/SENDERS.md) and any warnings (an address-shaped name).
+ * docs/SENDERS.md) and any warnings (an address-shaped name). A value whose
+ * only fault is being written with U-labels gets its A-label form (idna.h) in
+ * `a_label`, when asked for, and that form is a valid pattern.
  */
-bool check_mx_value(std::string_view value, std::vector<mx_diagnosis>& out);
+bool check_mx_value(std::string_view value, std::vector<mx_diagnosis>& out, std::string* a_label = nullptr);
 
 }  // namespace mtasts::detail
 

@@ -246,7 +246,17 @@ class policy_linter {
     give_advice();
     r.valid = sink_.valid();
     r.findings = sink_.take();
-    if (r.valid) r.policy = std::move(policy_);
+    if (r.valid) {
+      r.policy = std::move(policy_);
+    } else if (a_labelled_ > 0) {
+      // Every code raised is listed at least once (finding_sink), so this sees every kind of error.
+      bool only_u_labels = true;
+      for (const auto& f : r.findings)
+        if (code_severity(f.code) == severity::error && f.code != code::policy_mx_u_label) only_u_labels = false;
+      std::size_t u_labels = 0;
+      for (const auto& f : r.findings) u_labels += f.code == code::policy_mx_u_label ? 1 : 0;
+      if (only_u_labels && u_labels == a_labelled_) r.a_label_policy = std::move(policy_);
+    }
     return r;
   }
 
@@ -663,8 +673,16 @@ class policy_linter {
   void on_mx(std::string_view v, std::uint32_t n, std::string_view line, std::size_t vstart) {
     any_mx_line_ = true;
     std::vector<mx_diagnosis> diags;
-    const bool ok = check_mx_value(v, diags);
+    std::string a_label;
+    const bool ok = check_mx_value(v, diags, &a_label);
     for (auto& d : diags) sink_.add(d.c, std::move(d.message), n, column_at(line, vstart + d.offset));
+    if (!ok && !a_label.empty()) {
+      // Invalid as written; its A-label form stands in for a_label_policy (policy.h).
+      const std::string_view kept = folded_.emplace_back(std::move(a_label));
+      mx_entries_.push_back({kept, kept, n, column_at(line, vstart)});
+      ++a_labelled_;
+      return;
+    }
     if (!ok) return;
     // Patterns compare case-insensitively; fold only when there is something to fold.
     std::string_view key = v;
@@ -897,6 +915,7 @@ class policy_linter {
   seen_field version_, mode_, max_age_;
   std::uint64_t max_age_value_ = 0;
   bool any_mx_line_ = false;
+  std::size_t a_labelled_ = 0;  // mx lines written with U-labels, kept as their A-label form
   struct mx_entry {
     std::string_view value, key;  // as written; case-folded
     std::uint32_t line, column;

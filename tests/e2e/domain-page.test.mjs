@@ -90,6 +90,8 @@ const S = {
     host: { body: policyText('plan.test', { mode: 'testing', maxAge: 1209600 }) },
   }),
   axe: site('axe.test', { host: { body: policyText('axe.test', { mx: ['mx1.axe.test'] }) } }),
+  // bücher.test, kept (with its certificate) under its A-label form, as DNS holds it.
+  idn: { ...site('xn--bcher-kva.test'), typed: 'bücher.test' },
 };
 
 // ---------------------------------------------------------------------------
@@ -640,6 +642,37 @@ test('history: a policy body that changed while the TXT id did not shows the sta
   assert.match(await warning.textContent() ?? '', /changed.*id is still 20240501T120000/s);
   assert.equal(await page.locator('#history li').count(), 2);
   for (const li of await page.locator('#history li').allTextContents()) assert.match(li, /^history\.test · A · /);
+  await clean(ctx);
+});
+
+test('an internationalised domain typed in Unicode: checked as its A-label form, shown in both forms', T, async () => {
+  const s = S.idn;
+  world.update(s.world);
+  const ctx = await open({ domain: s.domain });
+  const { page } = ctx;
+  const r = await runCheck(page, s.typed);
+  assert.equal(r.grade, 'A', brief(r));
+  assert.ok(r.progress.startsWith('bücher.test (xn--bcher-kva.test) · complete'), r.progress);
+  assert.ok(r.codes.includes('domain.idn'), brief(r));
+  // The records are A-labels (what goes into a zone), with the Unicode form beside them.
+  await openAll(page);
+  assert.match(await row(page, 'sts').locator('.check-evidence').textContent() ?? '',
+    /_mta-sts\.xn--bcher-kva\.test \(_mta-sts\.bücher\.test\)/);
+  assert.match(await row(page, 'policy_fetch').locator('.check-evidence').textContent() ?? '',
+    /https:\/\/mta-sts\.xn--bcher-kva\.test\/\.well-known\/mta-sts\.txt.*mta-sts\.bücher\.test/s);
+  const fixes = await page.locator('#fixes-body').textContent() ?? '';
+  assert.match(fixes, /TXT record _mta-sts\.xn--bcher-kva\.test \(_mta-sts\.bücher\.test\)/);
+  assert.match(fixes, /TXT record _smtp\._tls\.xn--bcher-kva\.test \(_smtp\._tls\.bücher\.test\)/);
+  assert.match(fixes, /mx: mx1\.xn--bcher-kva\.test/);
+  // The address bar and the share link keep the form typed; the history shows both and links the typed form.
+  assert.equal(new URL(page.url()).searchParams.get('domain'), 'bücher.test');
+  assert.match((await page.locator('#history li').first().textContent()) ?? '', /^bücher\.test \(xn--bcher-kva\.test\) · A · /);
+  const href = await page.locator('#history li a').first().getAttribute('href');
+  assert.equal(new URL(href ?? '', web.base).searchParams.get('domain'), 'bücher.test');
+  // The A-label typed as such is shown in both forms too (the core decodes it).
+  const again = await runCheck(page, 'xn--bcher-kva.test');
+  assert.ok(again.progress.startsWith('bücher.test (xn--bcher-kva.test) · complete'), again.progress);
+  assert.equal(await page.locator('#history li').count(), 2);
   await clean(ctx);
 });
 

@@ -59,6 +59,8 @@ const SITES = {
   'other.test': site('other.test'),
   'testing.test': site('testing.test', { host: { body: policyText('testing.test', { mode: 'testing' }) } }),
   'lazy.test': site('lazy.test'),
+  // bücher.test: an internationalised domain, in its A-label form as DNS and the certificates hold it.
+  'xn--bcher-kva.test': site('xn--bcher-kva.test'),
   // Slow DNS for the policy record, so the badge is measured while its check runs.
   'slow.test': site('slow.test', { names: { '_mta-sts.slow.test': { TXT: [['v=STSv1; id=20240501T120000']], delayMs: 700 } } }),
   // A policy host without CORS, readable only through the relay at relay.test (it answers as tools/relay does).
@@ -932,6 +934,36 @@ test('XSS: DNS text, a policy, a typed domain and a pasted policy are shown as t
     assert.ok(out.lint.includes('<img'), `the pasted policy's mx is shown as text: ${out.lint.slice(0, 300)}`);
     notes.push(`xss: the badge shows the hostile DNS/policy text: ${out.badge.includes('<img') ? 'yes, as text' : 'no (not displayed)'}`);
     assert.ok(!seen.requests.some((u) => new URL(u).pathname === '/x'), 'no request for img src=x');
+    await clean(page, seen);
+  } finally {
+    await context.close();
+  }
+});
+
+test('an internationalised domain typed in Unicode: checked as its A-label form, shown in both forms', T, async () => {
+  const url = hostPage('idn', { body: `<mtasts-check id="typed" ${R}></mtasts-check>` });
+  const { context, page, seen } = await open(url, { domains: ['xn--bcher-kva.test'] });
+  try {
+    await page.locator('#typed input').waitFor({ state: 'attached', timeout: 8000 });
+    await page.locator('#typed input').fill('bücher.test');
+    await page.locator('#typed button').click();
+    await done(page, 'typed');
+    const out = await page.evaluate(() => {
+      const root = document.querySelector('#typed')?.shadowRoot;
+      return {
+        verdict: root?.querySelector('.verdict')?.textContent ?? '',
+        more: /** @type {HTMLAnchorElement | null} */ (root?.querySelector('a.more') ?? null)?.href ?? '',
+        grade: document.querySelector('#typed')?.getAttribute('grade'),
+      };
+    });
+    assert.equal(out.grade, 'A', JSON.stringify(out));
+    assert.ok(out.verdict.startsWith('bücher.test (xn--bcher-kva.test): '), out.verdict);
+    // The full report opens on the form the user typed.
+    assert.equal(new URL(out.more).searchParams.get('domain'), 'bücher.test');
+    const r = (await results(page)).find((x) => x.id === 'typed');
+    assert.equal(r?.domain, 'xn--bcher-kva.test', 'the report (the event\'s detail) names the A-label domain');
+    // Every question went out for the A-label name.
+    assert.ok(seen.requests.some((u) => u.startsWith('https://mta-sts.xn--bcher-kva.test/')), 'the policy host is the A-label one');
     await clean(page, seen);
   } finally {
     await context.close();

@@ -89,6 +89,8 @@ async function extraDomains() {
         cert: (pki) => makeLeaf(pki, ['mx1.expiring.test'], { days: 5, file: 'expiring' }) }],
     }),
     mailDomain('endless.test', { mx: [{ host: 'mx1.endless.test', address: '127.0.0.50', behaviour: 'good' }] }),
+    // bücher.test, in DNS (and in its certificates) as its A-label form.
+    mailDomain('xn--bcher-kva.test', { mx: [{ host: 'mx1.xn--bcher-kva.test', address: '127.0.0.52', behaviour: 'good' }] }),
     mailDomain('dane.test', { ad: true, mx: [{ host: 'mx1.dane.test', address: '127.0.0.45', behaviour: 'good', dane: true }] }),
     mailDomain('hang.test', {
       mx: [{ host: 'mx1.hang.test', address: '127.0.0.47', behaviour: 'good' }],
@@ -783,6 +785,23 @@ describe('mtasts check', { skip }, () => {
     assert.doesNotMatch(r.stdout, /dns\.query\.failed/, 'no per-lookup failure');
     assert.match(r.stdout, /Not checked: the DNS resolver could not be reached\./);
     assert.doesNotMatch(r.stdout, /browser|CORS/, r.stdout);
+  });
+
+  // -------------------------------------------------------------------------
+  test('an internationalised domain typed in Unicode: checked as its A-label form, shown in both forms', async () => {
+    const text = await run(['check', ...env.args, '--no-smtp', '--timeout-ms', String(STEP_MS), 'bücher.test']);
+    assert.equal(text.signal, null);
+    assert.equal(text.status, 0, `${text.stdout}\n${text.stderr}`);
+    const lines = text.stdout.split('\n');
+    assert.match(lines[0], /^bücher\.test \(xn--bcher-kva\.test\): grade A\b/, text.stdout);
+    // The findings' lines start with the A-label form, the name DNS and the records use.
+    assert.ok(lines.some((l) => /^\s+xn--bcher-kva\.test: info: .*\[domain\.idn\]$/.test(l)), text.stdout);
+    const { reports: [rep] } = await check(['bücher.test'], ['--no-smtp']);
+    assert.equal(rep.input, 'bücher.test');
+    assert.equal(rep.domain, 'xn--bcher-kva.test', show(rep));
+    assert.equal(rep.domain_unicode, 'bücher.test');
+    assert.equal(rep.grade, 'A', show(rep));
+    assert.equal(rep.policy?.url, 'https://mta-sts.xn--bcher-kva.test/.well-known/mta-sts.txt');
   });
 
   // -------------------------------------------------------------------------

@@ -538,3 +538,70 @@ TEST_SUITE("grade") {
     CHECK(check::status_name(check::status::pending) == "pending");
   }
 }
+
+TEST_SUITE("check: names left behind") {
+  // mx.pattern.stale_foreign: a pattern that covers no MX host and lies under none of their domains (nor the
+  // domain's own). The domains compare by hostname.h's registrable_part, which errs to calling two names one
+  // domain (so to not flagging). The world is the mx-pattern-stale-foreign scenario's, with its MX records and
+  // policy replaced by each row's.
+  TEST_CASE("check: an mx pattern left under another domain is flagged; one the MX hosts' domains hold is not") {
+    struct row_t {
+      const char* name;
+      std::vector<std::string> mx;  // the MX hosts (preference 10, 20, ...)
+      std::string pattern;          // the pattern beside one that covers every MX host
+      bool flagged;
+    };
+    const std::string d = "mx-pattern-stale-foreign.test";
+    const row_t rows[] = {
+        {"an exact host at a former provider", {"mx1." + d}, "mx.oldhost.example", true},
+        {"a wildcard at a former provider", {"mx1." + d}, "*.mail.oldhost.example", true},
+        {"unused, under the domain itself", {"mx1." + d}, "mx9." + d, false},
+        {"unused, under the domain of an MX host", {"in1.provider.example"}, "in2.provider.example", false},
+        {"unused, beside a provider MX host under a known two-label suffix", {"mx.provider.co.uk"},
+         "mx2.provider.co.uk", false},
+        {"another registrant under a known two-label suffix", {"mx.provider.co.uk"}, "mx.former.co.uk", true},
+        {"a suffix the short list does not know: the same wide domain, not flagged", {"mx.a.net.za"}, "mx.b.net.za",
+         false},
+        {"an address-shaped pattern is policy.mx.ip_literal's, not this", {"mx1." + d}, "192.0.2.25", false},
+    };
+    for (const auto& r : rows) {
+      CAPTURE(r.name);
+      world w = world_of("mx-pattern-stale-foreign");
+      nlohmann::json mx = nlohmann::json::array();
+      std::string body = "version: STSv1\nmode: enforce\n";
+      for (std::size_t i = 0; i < r.mx.size(); ++i) {
+        mx.push_back({10 * (i + 1), r.mx[i]});
+        body += "mx: " + r.mx[i] + "\n";
+        w.net[r.mx[i]]["A"] = nlohmann::json::array({"192.0.2.25"});
+      }
+      body += "mx: " + r.pattern + "\nmax_age: 604800\n";
+      w.net[d]["MX"] = mx;
+      w.net.hosts["mta-sts." + d]["body"] = body;
+      const outcome o = drive(w);
+      const auto* f = finding_of(o.rep, "mx.pattern.stale_foreign");
+      CHECK((f != nullptr) == r.flagged);
+      if (f != nullptr) CHECK(contains(f->message, r.pattern));
+      const auto* mxc = check_of(o.rep, "mx");
+      REQUIRE(mxc != nullptr);
+      CHECK(check::status_name(mxc->status) == (r.flagged ? "warn" : "pass"));
+    }
+  }
+
+  TEST_CASE("check: a dangling CNAME is said once, in place of the delegation note, through a chain of links too") {
+    world w = world_of("sts-cname-dangling");
+    const std::string d = "sts-cname-dangling.test";
+    w.net["_mta-sts." + d] = {{"CNAME", "hop.provider-sts-cname-dangling.test"}};
+    w.net["hop.provider-sts-cname-dangling.test"] = {{"CNAME", "_mta-sts.gone-sts-cname-dangling.test"}};
+    const outcome o = drive(w);
+    const auto* f = finding_of(o.rep, "dns.cname.dangling");
+    REQUIRE(f != nullptr);
+    CHECK(contains(f->message, "_mta-sts." + d + " -> hop.provider-sts-cname-dangling.test -> "
+                                   "_mta-sts.gone-sts-cname-dangling.test"));
+    CHECK(finding_of(o.rep, "sts.dns.cname") == nullptr);
+    // A CNAME whose target exists but has no TXT record is no dangling alias: the delegation note stays.
+    w.net["_mta-sts.gone-sts-cname-dangling.test"] = {{"A", {"192.0.2.9"}}};
+    const outcome o2 = drive(w);
+    CHECK(finding_of(o2.rep, "dns.cname.dangling") == nullptr);
+    CHECK(finding_of(o2.rep, "sts.dns.cname") != nullptr);
+  }
+}

@@ -658,6 +658,39 @@ TEST_SUITE("policy") {
     CHECK(lines == std::vector<std::uint32_t>{4, 6});
   }
 
+  TEST_CASE("an mx pattern written with U-labels: the A-label to write, and the policy in A-label form") {
+    // RFC 8461 §3.2: patterns are ASCII. Senders reject the policy; its A-label form (Punycode of the name as
+    // written, idna.h) is named in the message and kept in a_label_policy for the comparison with the MX hosts.
+    const auto r = mtasts::lint_policy(
+        "version: STSv1\nmode: enforce\nmx: mx1.m\xc3\xbcnchen.test\nmx: *.B\xc3\xbc" "cher.test\nmx: mx.example.com\n"
+        "max_age: 604800\n");
+    CHECK_FALSE(r.valid);
+    CHECK_FALSE(r.policy.has_value());
+    REQUIRE(r.a_label_policy.has_value());
+    CHECK(r.a_label_policy->mx ==
+          std::vector<std::string>{"mx1.xn--mnchen-3ya.test", "*.xn--bcher-kva.test", "mx.example.com"});
+    CHECK(r.a_label_policy->mode == policy_mode::enforce);
+    std::vector<std::string> messages;
+    for (const auto& f : r.findings)
+      if (f.code == mtasts::code::policy_mx_u_label) messages.push_back(f.message);
+    REQUIRE(messages.size() == 2);
+    CHECK(messages[0].find("\"mx1.xn--mnchen-3ya.test\"") != std::string::npos);
+    CHECK(messages[1].find("\"*.xn--bcher-kva.test\"") != std::string::npos);  // ASCII letters lower-cased
+  }
+
+  TEST_CASE("an mx pattern written with U-labels: no A-label form where the core cannot tell it") {
+    // A capital outside ASCII: UTS #46 would lower-case it first, which the core does not do; it says so.
+    const auto capital = mtasts::lint_policy("version: STSv1\nmode: enforce\nmx: mx.M\xc3\x9cNCHEN.test\nmax_age: 604800\n");
+    CHECK_FALSE(capital.a_label_policy.has_value());
+    REQUIRE(!capital.findings.empty());
+    CHECK(capital.findings[0].code == mtasts::code::policy_mx_u_label);
+    CHECK(capital.findings[0].message.find("U+00DC") != std::string::npos);
+    CHECK(capital.findings[0].message.find("xn--") != std::string::npos);  // "write the xn-- form your registrar shows"
+    // Another error beside the U-label: the policy is wrong anyway, and no A-label form stands in for it.
+    const auto other = mtasts::lint_policy("version: STSv1\nmode: enforce\nmx: mx1.m\xc3\xbcnchen.test\nmax_age: x\n");
+    CHECK_FALSE(other.a_label_policy.has_value());
+  }
+
   TEST_CASE("the same input gives the same result") {
     for (const auto& c : mtasts_test::policy_cases()) {
       CAPTURE(c.name);

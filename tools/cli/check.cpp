@@ -193,7 +193,10 @@ void print_text(const colours& c, const check::report& r) {
   const std::string name = r.domain.empty() ? r.input : r.domain;
   const int st = status_of(r);
   const char* gc = st == 0 ? c.green : st == 1 ? c.red : c.yellow;
-  std::printf("%s%s%s: grade %s%s%s\n", c.bold, printable(name).c_str(), c.reset, gc, grade_text(r).c_str(), c.reset);
+  // An internationalised domain in both forms, as the page shows it: its Unicode form, then the A-label form
+  // DNS uses (and that the findings' lines below start with).
+  const std::string heading = r.domain_unicode.empty() ? name : r.domain_unicode + " (" + name + ")";
+  std::printf("%s%s%s: grade %s%s%s\n", c.bold, printable(heading).c_str(), c.reset, gc, grade_text(r).c_str(), c.reset);
   if (!r.grade_reason.empty()) std::printf("  %s\n", printable(r.grade_reason).c_str());
   if (r.cause)  // when failures cascade, the one broken layer first (docs/GRADING.md "The root cause")
     std::printf("  %sstart here:%s %s [%s%s%s]\n", c.bold, c.reset, printable(r.cause->headline).c_str(),

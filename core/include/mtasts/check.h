@@ -314,6 +314,8 @@ struct ttl_info {
 
 struct report {
   std::string input, domain, resolver;
+  /** The domain's U-label form when it has an A-label (`xn--`), for display beside `domain`; empty otherwise. */
+  std::string domain_unicode;
   host_info host;
   std::optional<check::grade> grade;
   /** [worst, best] when the grade is null because facts were not observed. */

@@ -54,6 +54,13 @@ struct policy_result {
   std::vector<finding> findings;
   /** Set exactly when valid. */
   std::optional<mtasts::policy> policy;
+  /**
+   * When the only errors are mx patterns written with U-labels, each of which
+   * has an A-label form: the policy as it reads with those patterns written
+   * as A-labels (RFC 8461 §3.2), so that the MX hosts can be compared with
+   * what the policy means. Never set together with `policy`.
+   */
+  std::optional<mtasts::policy> a_label_policy;
 };
 
 

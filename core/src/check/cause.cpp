@@ -169,6 +169,9 @@ bool resolver_cause(context& ctx) {
 
 /** The first finding of a check that explains its failure: an error, else one that was not observed. */
 const finding* primary(const check_result& c) {
+  // A CNAME whose target is gone is the root of what follows from it (a missing host or record).
+  for (const auto& f : c.findings)
+    if (f.code == code::dns_cname_dangling) return &f;
   for (const auto& f : c.findings)
     if (code_severity(f.code) == severity::error && code_observation(f.code) == observation_state::observed) return &f;
   for (const auto& f : c.findings)
@@ -240,7 +243,7 @@ void layer_cause(context& ctx) {
   // 3. No _mta-sts record and no policy: MTA-STS is not deployed.
   if (no_policy && sts && sts->status == status::fail) {
     for (const auto& f : sts->findings)
-      if (f.code == code::sts_dns_missing) {
+      if (f.code == code::sts_dns_missing || f.code == code::dns_cname_dangling) {
         set_cause(rep, f, sts->id, "MTA-STS is not set up: no _mta-sts record and no policy file",
                   without_policy("there is no policy file either"));
         return;
@@ -255,7 +258,9 @@ void layer_cause(context& ctx) {
     }
   }
   // 5. The policy is invalid.
-  if (policy && policy->status == status::fail && mx && ctx.mx_known && ctx.lint && !ctx.lint->policy) {
+  // (Not when the MX hosts were compared with the patterns' A-label form: the coverage was checked.)
+  if (policy && policy->status == status::fail && mx && ctx.mx_known && ctx.lint && !ctx.lint->policy &&
+      !ctx.lint->a_label_policy) {
     if (const finding* f = primary(*policy)) {
       mx->summary = not_checked(plural(rep.mx.size(), "MX host", "MX hosts") + "; coverage not checked",
                                 "the policy is invalid, so senders ignore it");

@@ -100,6 +100,14 @@ class context {
   std::map<std::pair<std::string, dns::rr_type>, lookup> lookups_;
 };
 
+/**
+ * A CNAME chain from `l.name` whose last target does not exist (NXDOMAIN):
+ * dns.cname.dangling, naming the chain, `risk` (what whoever registers or
+ * claims the target then controls) and the fix; nullopt for any other
+ * outcome (lookup.cpp).
+ */
+std::optional<finding> dangling_cname(const lookup& l, const std::string& risk);
+
 /** The name of an Extended DNS Error code (RFC 8914 §4; wording.cpp). */
 std::string_view ede_name(std::uint16_t code);
 
@@ -160,6 +168,7 @@ struct checked_input {
   std::string problem;
   bool idn = false;    ///< the host mapped a U-label input to this A-label domain
   std::string raw;     ///< the input, trimmed
+  std::string unicode; ///< the domain's U-label form, when it has an xn-- label (idna.h)
 };
 checked_input check_input(const options& o);
 

@@ -84,6 +84,7 @@ void compute(const state& s, std::vector<request>& requests, report& rep) {
   const auto in = detail::check_input(s.options);
   ctx.domain = in.domain;
   rep.domain = in.domain;
+  rep.domain_unicode = in.unicode;
   if (!in.problem.empty()) {
     rep.domain_findings.push_back(finding{code::domain_invalid, in.problem});
     const grade_result g = grade_of(rep);

@@ -5,6 +5,7 @@
  *        (hostname.h). Nothing that is not a host name is ever queried.
  */
 #include "../hostname.h"
+#include "../idna.h"
 #include "../text.h"
 #include "context.h"
 
@@ -72,6 +73,7 @@ checked_input check_input(const options& o) {
     std::string plain = lower(out.raw);
     if (!plain.empty() && plain.back() == '.') plain.pop_back();
     out.idn = plain != d;
+    out.unicode = to_u_labels(d);
   }
   return out;
 }

@@ -222,4 +222,16 @@ lookup context::compute(const std::string& name, rr_type type) {
   return out;
 }
 
+std::optional<finding> dangling_cname(const lookup& l, const std::string& risk) {
+  if (l.st != lookup::state::nxdomain || l.aliases.empty()) return std::nullopt;
+  const std::string& target = l.aliases.back();
+  std::string chain = l.name;
+  for (const auto& a : l.aliases) chain += " -> " + a;
+  return finding{code::dns_cname_dangling,
+                 l.aliases.size() == 1
+                     ? l.name + " is a CNAME to " + target + ", which does not exist (NXDOMAIN): a dangling alias. " + risk
+                     : l.name + " is a chain of CNAMEs (" + chain + ") whose last target, " + target +
+                           ", does not exist (NXDOMAIN): a dangling alias. " + risk};
+}
+
 }  // namespace mtasts::check::detail

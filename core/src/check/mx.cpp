@@ -9,6 +9,7 @@
 #include <set>
 
 #include "mtasts/mx_match.h"
+#include "../hostname.h"
 #include "../text.h"
 #include "context.h"
 
@@ -69,6 +70,39 @@ void read_hosts(context& ctx, check_result& c, const lookup& l) {
   rep.mx = std::move(hosts);
 }
 
+/**
+ * A pattern that covers no MX host and lies outside the domains of all of
+ * them and of the domain itself: most likely left from a former provider, and
+ * whoever controls that domain now (or registers it once it lapses) can
+ * receive mail under the policy (RFC 8461 §4.1: any host it matches, with a
+ * valid certificate, is an acceptable MX). "Outside" compares
+ * registrable_part (hostname.h), an approximation without the Public Suffix
+ * List that errs to calling two names the same domain, so to not flagging;
+ * the message names the domain without claiming it is the registrable one.
+ */
+void stale_foreign_patterns(const context& ctx, check_result& c, const policy& pol) {
+  const report& rep = ctx.rep;
+  std::vector<std::string> hosts, domains{lower(registrable_part(ctx.domain))};
+  for (const auto& h : rep.mx) {
+    hosts.push_back(h.host);
+    domains.push_back(lower(registrable_part(h.host)));
+  }
+  for (const auto& pat : pol.mx) {
+    if (std::any_of(rep.mx.begin(), rep.mx.end(), [&](const mx_host& h) { return mx_matches(pat, h.host); })) continue;
+    const std::string where = lower(registrable_part(pat));
+    // Not a name under a domain at all: a single label, or an address (policy.mx.ip_literal says so).
+    if (where.find('.') == std::string::npos || where.find_last_not_of("0123456789") == where.rfind('.') ||
+        std::find(domains.begin(), domains.end(), where) != domains.end())
+      continue;
+    add(c, code::mx_pattern_stale_foreign,
+        "mx " + quote(pat) + " matches none of the MX hosts (" + list_names(hosts, 4) + ") and lies under " + where +
+            ", outside their domains and " + ctx.domain +
+            "'s: if it is left from a former provider, whoever controls the hosts it names now, or registers " +
+            where + " should it lapse, can receive this domain's mail under the policy with a certificate for such "
+            "a host.");
+  }
+}
+
 }  // namespace
 
 void check_mx(context& ctx, check_result& c) {
@@ -98,7 +132,11 @@ void check_mx(context& ctx, check_result& c) {
   ctx.mx_known = true;
   const std::string hosts_text = plural(rep.mx.size(), "MX host", "MX hosts");
 
-  if (!ctx.lint || !ctx.lint->policy) {
+  // A policy invalid only for patterns written with U-labels is compared in
+  // its A-label form (policy.h: a_label_policy), as senders compare names:
+  // the findings say what it would cover once written so.
+  const bool a_labels = ctx.lint && !ctx.lint->policy && ctx.lint->a_label_policy;
+  if (!ctx.lint || !(ctx.lint->policy || a_labels)) {
     if (ctx.policy_pending) {
       c.status = status::pending;
       c.summary = hosts_text + "; waiting for the policy.";
@@ -111,28 +149,43 @@ void check_mx(context& ctx, check_result& c) {
     }
     return;
   }
-  const auto& pol = *ctx.lint->policy;
+  const auto& pol = a_labels ? *ctx.lint->a_label_policy : *ctx.lint->policy;
+  const std::string patterns_are = a_labels ? "the policy's mx patterns in A-label form" : "the policy's mx patterns";
   std::size_t uncovered = 0;
   for (auto& h : rep.mx) {
-    h.covered = false;
+    bool covered = false;
     for (const auto& pat : pol.mx)
       if (mx_matches(pat, h.host)) {
-        h.covered = true;
-        h.pattern = pat;
+        covered = true;
+        // A policy senders reject covers nothing: the report's coverage stays unknown (null).
+        if (!a_labels) h.pattern = pat;
         break;
       }
-    if (*h.covered) continue;
+    if (!a_labels) h.covered = covered;
+    if (covered) continue;
     ++uncovered;
     const std::string msg = h.host +
                             (rep.mx_kind == "implicit" ? " (implicit MX)" : " (preference " + std::to_string(h.preference) + ")") +
-                            " matches none of the policy's mx patterns (" + list_names(pol.mx, 6) + ")";
+                            " matches none of " + patterns_are + " (" + list_names(pol.mx, 6) + ")";
+    // Who does what with such a host (docs/SENDERS.md "MX coverage and certificate names").
+    static constexpr std::string_view enforce_senders =
+        " maddy, mox, Stalwart, chasquid, KumoMTA and Postfix 3.10.5+ (when its MTA-STS plugin forwards the patterns) "
+        "skip this host, and maddy and Stalwart bounce the message when it is the last host they try; older Postfix "
+        "setups still deliver here if its certificate names a host a pattern matches.";
+    static constexpr std::string_view testing_senders =
+        " Today no sender skips it (mox and Stalwart report it in TLS-RPT; postfix-mta-sts-resolver already enforces "
+        "it when its strict_testing is on).";
+    const std::string_view once = a_labels ? ": once the U-label patterns are written as A-labels," : ":";
     if (pol.mode == policy_mode::enforce)
-      add(c, code::mx_not_covered, msg + ": senders that honour the policy refuse to deliver to it.");
+      add(c, code::mx_not_covered,
+          msg + std::string(once) + " senders that honour the policy refuse to deliver to it." + std::string(enforce_senders));
     else if (pol.mode == policy_mode::testing)
-      add(c, code::mx_not_covered_testing, msg + ": in enforce mode senders would refuse to deliver to it.");
+      add(c, code::mx_not_covered_testing,
+          msg + std::string(once) + " in enforce mode senders would refuse to deliver to it." + std::string(testing_senders));
   }
   const bool capped = ctx.mx_total > rep.mx.size();
-  c.status = from_findings(c, pol.mode == policy_mode::none ? status::info : status::pass);
+  if (!capped) stale_foreign_patterns(ctx, c, pol);
+  c.status = from_findings(c, pol.mode == policy_mode::none || a_labels ? status::info : status::pass);
   if (capped && uncovered == 0) {
     c.status = status::unknown;
     c.summary = "The first " + hosts_text + " of " + std::to_string(ctx.mx_total) +
@@ -140,12 +193,15 @@ void check_mx(context& ctx, check_result& c) {
     return;
   }
   if (uncovered > 0) {
-    c.summary = std::to_string(uncovered) + " of " + hosts_text + " match no mx pattern.";
+    c.summary = std::to_string(uncovered) + " of " + hosts_text + " match no mx pattern" +
+                (a_labels ? ", even written as A-labels." : ".");
     return;
   }
   std::vector<std::string> names;
   for (const auto& h : rep.mx) names.push_back(h.host);
-  c.summary = "Every MX host (" + list_names(names) + ") matches the policy.";
+  c.summary = a_labels ? "Written as A-labels, the policy's mx patterns would cover every MX host (" + list_names(names) +
+                             "); as published, senders reject the policy."
+                       : "Every MX host (" + list_names(names) + ") matches the policy.";
 }
 
 }  // namespace mtasts::check::detail

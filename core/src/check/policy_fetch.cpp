@@ -156,7 +156,18 @@ void unreachable(context& ctx, check_result& c, const observation& o) {
                           ", or nothing answers on port 443. A browser cannot tell which; senders fail the same way.") +
             std::string(cached_policy));
   } else if (a.st == lookup::state::nxdomain && aaaa.st == lookup::state::nxdomain) {
-    add(c, code::policy_host_missing, host + " does not exist (NXDOMAIN), so there is no policy to fetch from " + url + ".");
+    // A CNAME to nothing: the dangling alias is the cause, and the risk (said once, first).
+    const lookup& chain = a.aliases.empty() ? aaaa : a;
+    const auto dangling = dangling_cname(
+        chain, "Whoever registers or claims " + (chain.aliases.empty() ? std::string() : chain.aliases.back()) +
+                   " (the name of a deleted cloud resource, or a domain that lapsed) can serve " + url +
+                   " with a valid certificate for " + host +
+                   " (a CA grants one to whoever answers for the name) and so choose the MX hosts senders accept for " +
+                   ctx.domain + ", or switch its protection off.");
+    if (dangling) c.findings.push_back(*dangling);
+    add(c, code::policy_host_missing,
+        host + (dangling ? " leads by CNAME to a name that does not exist (NXDOMAIN)" : " does not exist (NXDOMAIN)") +
+            ", so there is no policy to fetch from " + url + ".");
     missing = true;
   } else if (a.st == lookup::state::nxdomain || aaaa.st == lookup::state::nxdomain ||
              (a.st == lookup::state::nodata && aaaa.st == lookup::state::nodata)) {

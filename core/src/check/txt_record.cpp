@@ -114,7 +114,14 @@ txt_outcome run(context& ctx, check_result& c, const txt_kind& k, Lint&& lint) {
   out.observed = true;
   out.aliases = l.aliases;
   out.ad = l.ad;
-  if (k.cname && !l.aliases.empty())
+  // A CNAME to nothing is said once, as the risk it is; the missing record follows.
+  const auto dangling = k.cname ? dangling_cname(l, "Whoever registers or claims " + (l.aliases.empty() ? std::string() : l.aliases.back()) +
+                                                        " (the name of a deleted cloud resource, or a domain that lapsed) "
+                                                        "decides what senders read here: whether they find MTA-STS at all, "
+                                                        "and when they fetch the policy again.")
+                                : std::nullopt;
+  if (dangling) c.findings.push_back(*dangling);
+  else if (k.cname && !l.aliases.empty())
     add(c, *k.cname,
         where + " is a CNAME to " + l.aliases.back() +
             (l.aliases.size() > 1 ? " (through " + plural(l.aliases.size(), "link", "links") + ")" : "") +
@@ -122,7 +129,9 @@ txt_outcome run(context& ctx, check_result& c, const txt_kind& k, Lint&& lint) {
   if (l.st == lookup::state::nxdomain || l.st == lookup::state::nodata) {
     add(c, k.missing,
         "There is no TXT record at " + where + ": " +
-            (l.st == lookup::state::nxdomain ? "the name does not exist (NXDOMAIN)" : "the name exists but has no TXT record (NODATA)") +
+            (dangling                           ? "its CNAME leads to a name that does not exist (NXDOMAIN)"
+             : l.st == lookup::state::nxdomain ? "the name does not exist (NXDOMAIN)"
+                                               : "the name exists but has no TXT record (NODATA)") +
             ", so " + std::string(k.without) + ".");
     c.status = from_findings(c, status::warn);
     c.summary = "No " + std::string(k.label) + " TXT record.";

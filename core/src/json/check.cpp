@@ -328,6 +328,7 @@ json report_json(const report& r) {
   put(j, "kind", "domain");
   put(j, "input", r.input);
   put(j, "domain", r.domain);
+  put(j, "domain_unicode", r.domain_unicode);
   put(j, "resolver", r.resolver);
   json host = object(2);
   put(host, "kind", std::string(host_kind_name(r.host.kind)));
