@@ -9,7 +9,7 @@
  *   1. input.cpp     the domain to check (or domain.invalid and nothing else)
  *   2. engine.cpp    the first wave: MX, TXT _mta-sts, TXT _smtp._tls,
  *                    A/AAAA mta-sts, and the policy GET, all at once
- *   3. the checks, in the order of the table in checks.cpp, each a function
+ *   3. the checks, in the order of the table in table.cpp, each a function
  *      `void(context&, check_result&)` in a file of its own; a check asks for
  *      what it needs (ctx.resolve, ctx.need_policy), which registers a request
  *      when it is new, and reads what was observed
@@ -22,7 +22,7 @@
  *
  * Adding a kind of observation (a STARTTLS probe of each MX host, say):
  * a request kind and its observation members in check.h, one file with the
- * check that asks for it and reads it, and one row in checks.cpp.
+ * check that asks for it and reads it, and one row in table.cpp.
  */
 #ifndef MTASTS_SRC_CHECK_CONTEXT_H
 #define MTASTS_SRC_CHECK_CONTEXT_H
@@ -140,7 +140,7 @@ void check_dane(context& ctx, check_result& c);          // dane.cpp
 
 using check_fn = void (*)(context&, check_result&);
 
-/** One row of the table of checks (checks.cpp). */
+/** One row of the table of checks (table.cpp). */
 struct check_row {
   std::string_view id;
   std::string_view title;

@@ -9,7 +9,7 @@
  *
  * Under enforce, senders that honour the policy deliver only to an MX host
  * that offers STARTTLS with a certificate valid for its name (§5): a host
- * that fails costs the grade a C at best (the check's row in checks.cpp),
+ * that fails costs the grade a C at best (the check's row in table.cpp),
  * and no host passing is F (starttls.none_ok). Under testing it is a warning;
  * without a policy in effect, a warning about the fallback. A host this
  * machine could not connect to says nothing about the host (port 25 is
