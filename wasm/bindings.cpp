@@ -72,11 +72,6 @@ emscripten::val lint_tlsrpt_strings(const emscripten::val& strings) {
 /** One step of the domain check: the state as JSON (UTF-8 bytes) in, {requests, report} or {error} out. */
 emscripten::val check_step(const std::string& state_json) { return answer(mtasts::check::step_json(state_json)); }
 
-/** The change plan: a domain report's JSON and the options {now, mx} in, the plan's JSON or {error} out. */
-emscripten::val change_plan(const std::string& report_json, const std::string& options_json) {
-  return answer(mtasts::plan::plan_json(report_json, options_json));
-}
-
 bool mx_matches(const std::string& pattern, const std::string& host) { return mtasts::mx_matches(pattern, host); }
 bool is_host_name(const std::string& name) { return mtasts::is_host_name(name); }
 std::string version() { return mtasts::version(); }
@@ -92,7 +87,6 @@ EMSCRIPTEN_BINDINGS(mtasts) {
   emscripten::function("lintTlsRpt", &lint_tlsrpt);
   emscripten::function("lintTlsRptStrings", &lint_tlsrpt_strings);
   emscripten::function("checkStep", &check_step);
-  emscripten::function("changePlan", &change_plan);
   emscripten::function("mxMatches", &mx_matches);
   emscripten::function("isHostName", &is_host_name);
   emscripten::function("version", &version);

@@ -413,9 +413,11 @@ export interface Mtasts {
   /**
    * The dated change plan of a checkDomain report (docs/GRADING.md, "The change plan"): the four changes
    * with their steps, records and earliest safe times. `now` defaults to Date.now(); `mx` are the MX hosts
-   * planned after a migration (all of them). Throws TypeError for bad arguments.
+   * planned after a migration (all of them). Rejects with a TypeError for bad arguments (before anything
+   * is loaded). The plan is computed in the report module: the first call loads it (report.mjs and
+   * mtasts-report-core.wasm), as the report methods below do.
    */
-  changePlan(report: DomainReport, options?: ChangePlanOptions): ChangePlan;
+  changePlan(report: DomainReport, options?: ChangePlanOptions): Promise<ChangePlan>;
   /**
    * The WebAssembly heap: its size in bytes (it grows and never shrinks) and
    * the bytes currently allocated by the core. For leak tests and diagnostics.

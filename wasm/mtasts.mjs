@@ -11,15 +11,16 @@
  *   m.isHostName(name)                   // boolean: could stand as an exact mx pattern
  *   m.limits                             // { policy_max_bytes, max_age_week, tlsa_cap, mx_hosts, ... }
  *   await m.checkDomain(domain, options) // the live check: { grade, checks, findings, ... }
- *   m.changePlan(report, { now, mx })    // the dated change plan of a report: { changes, text, ... }
+ *   await m.changePlan(report, { now, mx })          // the dated change plan of a report: { changes, text, ... }
  *   m.version                            // "0.1.0"
  *   m.memoryUsage()                      // { heapBytes, inUseBytes } of the wasm heap
  *   await m.parseTlsRptReport(bytesOrText)           // one TLS-RPT report: { valid, findings, report }
  *   await m.summarizeTlsRptReports(files, options)   // many, in any container: the aggregate
  *
- * The two report methods import ./report.mjs (and it its own module,
- * mtasts-report-core.wasm) only when first called: a page that never reads
- * a report never loads that code.
+ * The two report methods and changePlan import ./report.mjs (and it its own
+ * module, mtasts-report-core.wasm, which holds the report reader and the
+ * plan) only when first called: a page that never reads a report nor makes
+ * a plan never loads that code.
  *
  * One artifact for browsers and Node 20: in a browser the .wasm is fetched
  * from next to this file (import.meta.url); in Node it is read from disk and
@@ -49,8 +50,9 @@ export const DEFAULT_TOTAL_TIMEOUT_MS = 30000;
 let loading = null;
 
 /**
- * The report layer (report.mjs), imported on first use; a failed import is
- * not cached, so a later call can retry.
+ * The report layer (report.mjs: TLS-RPT reports and the change plan, and
+ * the one loader of their module), imported on first use; a failed import
+ * is not cached, so a later call can retry.
  * @type {Promise<any> | null}
  */
 let reports = null;
@@ -353,7 +355,8 @@ async function instantiate() {
       return record(textOrStrings, core.lintTlsRpt, core.lintTlsRptStrings, 'lintTlsRptRecord');
     },
     checkDomain,
-    changePlan(report, options = {}) {
+    async changePlan(report, options = {}) {
+      // The arguments are checked here, before the report module is loaded: a bad call rejects at once.
       if (report === null || typeof report !== 'object' || typeof report.domain !== 'string') {
         throw new TypeError(`changePlan expects a checkDomain report, got ${kindOf(report)}`);
       }
@@ -364,7 +367,8 @@ async function instantiate() {
       if (!Array.isArray(mx) || mx.some((h) => typeof h !== 'string')) throw new TypeError('changePlan: mx must be an array of strings');
       // A planned host typed as a U-label is mapped to its A-label, as the check maps the domain.
       const hosts = mx.map((h) => (ASCII.test(h) ? h : toAscii(h) || h));
-      return call(core.changePlan, encoder.encode(JSON.stringify(report)), JSON.stringify({ now: when, mx: hosts }));
+      const text = JSON.stringify(report);  // the report as given, not as it may be once the module has loaded
+      return (await loadReports()).changePlanJson(text, JSON.stringify({ now: when, mx: hosts }));
     },
     mxMatches(pattern, host) {
       if (typeof pattern !== 'string' || typeof host !== 'string') {

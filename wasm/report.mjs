@@ -11,6 +11,11 @@
  * m.summarizeTlsRptReports, and imports this file only when one is first
  * called: the check page never loads it.)
  *
+ * The same module also holds the dated change plan (core/src/plan.cpp),
+ * kept out of the check module for its size: m.changePlan checks its
+ * arguments and calls changePlanJson here, so this file is the one place
+ * that loads dist/mtasts-report-core.wasm.
+ *
  * This file is the hosts' half of docs/REPORTS.md: it turns files into
  * report texts, told apart by their content, never by their name:
  *
@@ -71,7 +76,8 @@ const YIELD_BYTES = 1024 * 1024;
  *             [name: string]: number }} ReportLimits
  * @typedef {{ version: string, limits: Readonly<ReportLimits>,
  *             parseReport(text: string): any, summarizeReports(inputs: Input[]): any,
- *             resultTypes(): any[], memoryUsage(): { heapBytes: number, inUseBytes: number } }} ReportCore
+ *             resultTypes(): any[], changePlan(reportJson: string, optionsJson: string): any,
+ *             memoryUsage(): { heapBytes: number, inUseBytes: number } }} ReportCore
  */
 
 /** @type {Promise<ReportCore> | null} */
@@ -210,6 +216,8 @@ async function instantiate() {
       resultTypes ??= call(core.resultTypes);
       return structuredClone(resultTypes);
     },
+    /** @param {string} reportJson @param {string} optionsJson */
+    changePlan: (reportJson, optionsJson) => call(core.changePlan, encoder.encode(reportJson), optionsJson),
     memoryUsage: () => core.memoryStats(),
   });
 }
@@ -903,4 +911,15 @@ export async function summarizeTlsRptReports(list, options) {
 /** The eleven RFC 8460 §4.3 result types, explained: [{resultType, rfc, meaning, cause, fix}]. */
 export async function resultTypes() {
   return (await loadReportCore()).resultTypes();
+}
+
+/**
+ * The dated change plan (core/include/mtasts/plan.h) of a domain report given
+ * as its JSON text, with the options {now: Unix ms, mx: [A-label host, ...]}
+ * as JSON: m.changePlan (wasm/mtasts.mjs) checks its arguments and calls
+ * this. Rejects with the core's error for a report it cannot read.
+ * @param {string} reportJson @param {string} optionsJson
+ */
+export async function changePlanJson(reportJson, optionsJson) {
+  return (await loadReportCore()).changePlan(reportJson, optionsJson);
 }

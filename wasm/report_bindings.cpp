@@ -1,8 +1,10 @@
 /**
  * @file report_bindings.cpp
  * @brief The embind boundary of the second module, dist/mtasts-report-core:
- *        TLS-RPT reports (RFC 8460 §4) only, so that the check page's first
- *        visit does not load the report parser and the aggregation.
+ *        TLS-RPT reports (RFC 8460 §4) and the dated change plan, so that
+ *        the check page's first visit loads neither the report parser and
+ *        the aggregation nor the plan (core/src/plan.cpp, src/json/plan.cpp:
+ *        about 12 KB gzip, docs/BENCHMARKS.md "Size budgets").
  *
  * The same pattern as wasm/bindings.cpp: bytes in, the core's JSON
  * (mtasts/json.h, namespace tlsrpt) out as a view of wasm memory, which
@@ -47,6 +49,16 @@ emscripten::val summarize_reports(const std::string& inputs_json, const std::str
   return answer(mtasts::tlsrpt::summarize_json(inputs_json, texts));
 }
 
+/**
+ * The change plan (mtasts/plan.h): a domain report's JSON (as the check
+ * module's checkDomain made it) and the options {now, mx} in, the plan's JSON
+ * or {error} out. The report's TTLs are filled by the check's engine, in the
+ * other module; only the plan lives here.
+ */
+emscripten::val change_plan(const std::string& report_json, const std::string& options_json) {
+  return answer(mtasts::plan::plan_json(report_json, options_json));
+}
+
 /** The eleven RFC 8460 result types, explained: [{resultType, rfc, meaning, cause, fix}]. */
 emscripten::val result_types() { return answer(mtasts::tlsrpt::result_types_json()); }
 
@@ -60,6 +72,7 @@ EMSCRIPTEN_BINDINGS(mtasts_report) {
   emscripten::function("parseReport", &parse_report);
   emscripten::function("summarizeReports", &summarize_reports);
   emscripten::function("resultTypes", &result_types);
+  emscripten::function("changePlan", &change_plan);
   emscripten::function("version", &version);
   emscripten::function("limits", &limits);
   emscripten::function("memoryStats", &memory_stats);

@@ -401,73 +401,50 @@ function renderFixes(/** @type {any} */ report) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The change plan (the core's changePlan: dates from the live max_age and TTLs)
+// The change plan (the core's changePlan: dates from the live max_age and TTLs). Its page code (plan-view.js)
+// and the report module that computes it load when a person opens the plan, never on a first visit or a check.
 
-/** @type {any} */
-let lastPlan = null;
+/** @type {Promise<typeof import('./plan-view.js')> | null} */
+let planLoading = null;
+/** @type {typeof import('./plan-view.js') | null} */
+let planView = null;
 
-/** The planned MX hosts as typed: separated by spaces, commas or new lines. */
-function plannedMx() {
-  return /** @type {HTMLInputElement} */ ($('plan-mx')).value.split(/[\s,]+/).filter((h) => h !== '');
+/**
+ * Whether a final report gets a plan: one is built from what was observed, so none for an invalid domain,
+ * nor when the resolver failed and nothing was (report.cause about no one check; a domain that does not
+ * exist was observed).
+ */
+function planFits(/** @type {any} */ report) {
+  const blind = report.cause && report.cause.check === null && report.cause.code !== 'domain.not_found';
+  return Boolean(report.domain) && !blind && !report.findings.some((/** @type {any} */ f) => f.code === 'domain.invalid');
 }
 
-const RECORD_TITLES = /** @type {Record<string, string>} */ ({ TXT: 'TXT record', MX: 'MX record at', policy: 'Policy file:' });
-
-/** One change: a details element with its reason, warnings and dated steps. @param {any} change */
-function planChange(change) {
-  const box = /** @type {HTMLDetailsElement} */ (el('details', `plan-change${change.applies ? '' : ' not-applicable'}`,
-    el('summary', null, change.title, change.applies ? null : el('span', 'hint', ' (does not apply)'))));
-  box.dataset.change = change.id;
-  box.append(el('p', 'notes', change.why));
-  if (change.warnings.length) {
-    const ul = el('ul', 'plan-warnings');
-    for (const w of change.warnings) ul.append(el('li', 'notice', w));
-    box.append(ul);
-  }
-  const steps = el('ol', 'plan-steps');
-  for (const step of change.steps) {
-    const li = el('li', 'plan-step', el('p', 'plan-when', step.when), el('p', null, step.text),
-      step.reason ? el('p', 'notes', step.reason) : null);
-    li.dataset.notBefore = step.not_before === null ? '' : String(step.not_before);
-    for (const r of step.records) li.append(fixItem(`${RECORD_TITLES[r.type] ?? r.type} ${r.name}`, r.value));
-    steps.append(li);
-  }
-  box.append(steps);
-  return box;
-}
-
-/** Renders the plan of a final report; with `only`, replaces just that change (the planned MX hosts changed). */
-function renderPlan(/** @type {any} */ report, /** @type {string} */ only = '') {
+/** Offers the plan of a final report it fits (drawn at once when the plan is open already); hides it otherwise. */
+function offerPlan(/** @type {any} */ report) {
   const section = $('plan');
-  // A plan is built from what was observed: none when the resolver failed and nothing was (report.cause).
-  const blind = report && report.cause && report.cause.check === null && report.cause.code !== 'domain.not_found';
-  if (!mtasts || !report || !report.domain || blind
-      || report.findings.some((/** @type {any} */ f) => f.code === 'domain.invalid')) {
-    section.hidden = true;
-    lastPlan = null;
-    return;
+  section.hidden = !mtasts || !report || !planFits(report);
+  if (!section.hidden && /** @type {HTMLDetailsElement} */ ($('plan-open')).open) openPlan();
+}
+
+/** The plan was opened, or a final report came while it was open: loads its code once, then draws it. */
+function openPlan() {
+  const report = lastReport;
+  const section = $('plan');
+  if (!report || section.hidden) return;
+  if (!planView) {
+    section.dataset.state = 'loading';
+    $('plan-status').textContent = 'Loading the change plan…';
   }
-  try {
-    lastPlan = mtasts.changePlan(report, { now: new Date(), mx: plannedMx() });
-  } catch (err) {
-    section.hidden = true;
-    lastPlan = null;
-    return;
-  }
-  const body = $('plan-body');
-  if (only) {
-    const old = body.querySelector(`details[data-change="${only}"]`);
-    const next = planChange(lastPlan.changes.find((/** @type {any} */ c) => c.id === only));
-    if (old) {
-      next.open = /** @type {HTMLDetailsElement} */ (old).open;
-      old.replaceWith(next);
-      return;
-    }
-  }
-  body.replaceChildren();
-  for (const w of lastPlan.warnings) body.append(el('p', 'notice', w));
-  for (const change of lastPlan.changes) body.append(planChange(change));
-  section.hidden = false;
+  planLoading ??= import('./plan-view.js');
+  planLoading.then((view) => {
+    planView = view;
+    if (lastReport === report && !section.hidden) view.showPlan(report, { mtasts, fixItem, save });
+  }, (err) => {
+    planLoading = null; // opening the plan again tries again
+    if (lastReport !== report) return;
+    section.dataset.state = 'failed';
+    $('plan-status').textContent = `The change plan did not load: ${err instanceof Error ? err.message : String(err)}`;
+  });
 }
 
 function fixItem(/** @type {string} */ title, /** @type {string} */ text, /** @type {Node} */ extra = undefined) {
@@ -550,6 +527,9 @@ async function runCheck(/** @type {string} */ typed, /** @type {{ policyText?: s
   $('fixes').hidden = true;
   $('cause').hidden = true;
   $('plan').hidden = true;
+  $('plan').dataset.state = 'idle';
+  $('plan-status').textContent = '';
+  planView?.clearPlan();
   $('checks').replaceChildren();
   $('grade-value').textContent = '…';
   $('grade').dataset.grade = '';
@@ -604,7 +584,7 @@ async function runCheck(/** @type {string} */ typed, /** @type {{ policyText?: s
   renderChecks(report, true);
   renderCause(report);
   renderFixes(report);
-  renderPlan(report);
+  offerPlan(report);
   const warning = remember(report);
   if (warning) $('checks').prepend(el('li', 'stale-id', el('p', 'notice', warning)));
   box.dataset.grade = report.grade ?? '';
@@ -624,10 +604,6 @@ function save(/** @type {string} */ text, /** @type {string} */ type, /** @type 
 
 function download() {
   if (lastReport) save(JSON.stringify(lastReport, null, 2), 'application/json', `mtasts-${lastReport.domain || 'report'}.json`);
-}
-
-function downloadPlan() {
-  if (lastPlan) save(lastPlan.text, 'text/plain;charset=utf-8', `mtasts-plan-${lastPlan.domain || 'domain'}.txt`);
 }
 
 function boot() {
@@ -663,8 +639,9 @@ function boot() {
   });
   $('stop-button').addEventListener('click', () => running?.abort());
   $('download').addEventListener('click', download);
-  $('plan-download').addEventListener('click', downloadPlan);
-  $('plan-mx').addEventListener('input', () => renderPlan(lastReport, 'mx'));
+  $('plan-open').addEventListener('toggle', () => {
+    if (/** @type {HTMLDetailsElement} */ ($('plan-open')).open) openPlan();
+  });
   $('history-clear').addEventListener('click', () => {
     writeJson(STORE.history, []);
     renderHistory();

@@ -1,4 +1,4 @@
-// The "Check a domain" view of the page (web/index.html, web/check-view.js, web/fixes.mjs) in headless
+// The "Check a domain" view of the page (web/index.html, web/check-view.js, web/plan-view.js, web/fixes.mjs) in headless
 // Chromium against the simulated internet of support/world.mjs: a DoH resolver at doh.test and
 // mta-sts.<x>.test policy hosts over real HTTPS with a test CA (issue 4 §10). What the page shows
 // for each domain set-up (the grade, the rows' statuses, the codes) is checked for the scenarios of
@@ -533,6 +533,8 @@ test('no inline event handler anywhere: after a full result, a paste offer, the 
   assert.equal(r.grade, 'A', brief(r));
   await openAll(page);
   await page.click('#settings > summary');
+  await page.click('#plan-open > summary');
+  await page.locator('#plan[data-state="done"]').waitFor({ timeout: 5000 });
   assert.equal(await page.locator('#history li').count(), 2);
   assert.equal(await page.locator('#fixes .fix button.copy').count(), 3);
   seenAt['full result'] = await inlineHandlers(page);
@@ -571,6 +573,8 @@ test('axe-core: no serious or critical violation, light, dark and 360 px', { tim
   assert.equal(r.grade, 'F', brief(r));
   await openAll(page); // every row's evidence and findings
   await page.click('#settings > summary'); // and the settings
+  await page.click('#plan-open > summary'); // and the change plan
+  await page.locator('#plan[data-state="done"]').waitFor({ timeout: 5000 });
   // page.addScriptTag({ path }) inlines the file into a <script>, which the page's CSP (script-src 'self')
   // rightly refuses; the DevTools protocol's evaluate is not subject to it.
   await page.evaluate(axeSource());
@@ -730,7 +734,19 @@ test('the change plan: dates from the world\'s max_age and TTLs, a planned MX ho
   await page.clock.setFixedTime(new Date('2026-12-01T09:00:00Z'));
   const r = await runCheck(page, s.domain);
   assert.equal(r.grade, 'B', brief(r));
+  // The section is offered, closed: neither its code nor the report module that computes it has loaded.
   await page.locator('#plan').waitFor({ state: 'visible', timeout: 1000 });
+  const loaded = async () => ctx.seen.requests.filter((u) => /^https?:/.test(u)).map((u) => new URL(u).pathname)
+    .filter((p) => /\/(plan-view\.js|report\.mjs|mtasts-report-core\.(mjs|wasm))$/.test(p)).sort();
+  assert.equal(await page.locator('#plan-open').evaluate((d) => /** @type {HTMLDetailsElement} */ (d).open), false);
+  assert.equal(await page.locator('#plan details.plan-change').count(), 0);
+  assert.deepEqual(await loaded(), []);
+  // Opened from the keyboard: the summary is a tab stop, Enter opens it; the section says it is loading, then shows the plan.
+  await page.focus('#plan-open > summary');
+  await page.keyboard.press('Enter');
+  await page.locator('#plan[data-state="done"]').waitFor({ timeout: 5000 });
+  assert.deepEqual(await loaded(), ['/mtasts-report-core.mjs', '/mtasts-report-core.wasm', '/plan-view.js', '/report.mjs']);
+  assert.equal(await page.locator('#plan-status').textContent(), '');
   const change = (id) => page.locator(`#plan details.plan-change[data-change="${id}"]`);
   const whens = (id) => change(id).locator('.plan-when').allTextContents();
   assert.equal(await page.locator('#plan details.plan-change').count(), 4);
@@ -765,6 +781,35 @@ test('the change plan: dates from the world\'s max_age and TTLs, a planned MX ho
   assert.ok(text.includes('! mx.elsewhere.example is not covered by the policy served today'), text);
   assert.ok(text.includes('Step 4, after 2026-12-15 09:00 UTC: From then on every sender'), text);
   await page.screenshot({ path: path.join(artifacts, 'domain-plan.png'), fullPage: true });
+  await clean(ctx);
+});
+
+test('the change plan when its code or the report module does not load: said in text; opened again, it tries again', T, async () => {
+  const s = S.plan;
+  world.update(s.world);
+  const ctx = await open({ domain: s.domain });
+  const { page } = ctx;
+  const r = await runCheck(page, s.domain);
+  assert.equal(r.grade, 'B', brief(r));
+  const toggle = () => page.click('#plan-open > summary');
+  const failed = async (what) => {
+    await page.locator('#plan[data-state="failed"]').waitFor({ timeout: 5000 });
+    assert.match(await page.locator('#plan-status').textContent() ?? '', /^The change plan did not load: \S/, what);
+    assert.equal(await page.locator('#plan details.plan-change').count(), 0, what);
+    assert.equal(await page.locator('#plan-download').isVisible(), false, what);
+  };
+  // The plan's page code (plan-view.js), then the report layer (report.mjs), refused by the network.
+  for (const file of ['plan-view.js', 'report.mjs']) {
+    await page.route(`**/${file}`, (route) => route.abort());
+    await toggle();
+    await failed(file);
+    await page.unroute(`**/${file}`);
+    await toggle(); // closed
+  }
+  await toggle();
+  await page.locator('#plan[data-state="done"]').waitFor({ timeout: 5000 });
+  assert.equal(await page.locator('#plan details.plan-change').count(), 4);
+  assert.equal(await page.locator('#plan-status').textContent(), '');
   await clean(ctx);
 });
 

@@ -19,7 +19,10 @@
 // .wasm's. The Reports view's code (report-view.js and its modules, report.mjs,
 // the report wasm, dist/vendor/), loaded when #reports is opened and a file
 // read, is printed too, and held out of the first visit (check-view.js imports
-// it when #reports is opened). Sizes, never times: this test does not depend
+// it when #reports is opened). So is the change plan's (plan-view.js, and the
+// report module that computes the plan: report.mjs and the report wasm),
+// loaded when a person opens the plan of a finished check: neither the first
+// visit nor the check loads it. Sizes, never times: this test does not depend
 // on the machine's load.
 //
 //   node --test tests/e2e/size.test.mjs
@@ -36,6 +39,7 @@ import { guard, verifyGuards } from './support/guard.mjs';
 import { startBrowser, firstVisit, widgetVisit, recordResponses, totals, overBudget } from '../../tools/benchmarks/browser.mjs';
 import { KB, gzipBytes } from '../../tools/benchmarks/common.mjs';
 import { loadCases } from '../support/report-fixtures.mjs';
+import { siteWorld } from './support/site.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const dist = path.resolve(process.env.MTASTS_DIST || path.join(repo, 'dist'));
@@ -171,4 +175,52 @@ test('the Reports view\'s code, loaded when the view is opened and a file read, 
   assert.equal(totals(visit.responses.filter((r) => !viewSet.has(new URL(r.url).pathname))).gzip, firstGzip,
     'the first visit\'s byte count includes none of the view\'s files');
   t.diagnostic(`the page's first visit: ${kb(firstGzip)} (the view's code would add ${kb(sum.gzip)})`);
+});
+
+// The change plan (#plan) loads its code when a person opens it, after a check: plan-view.js, and through
+// m.changePlan the report layer and the report module, which computes the plan (wasm/report_bindings.cpp).
+// Measured as a browser loads it, printed, and held out of the first visit and of the check itself.
+const PLAN_CODE = /\/(plan-view\.js|report\.mjs|mtasts-report-core\.(mjs|wasm))$/;
+
+test('the change plan\'s code, loaded when the plan is opened, is no part of the page\'s first visit nor of a check', T, async (t) => {
+  const context = await env.browser.newContext();
+  await guard(context, { allow: [env.site.origin] });
+  const visit = await firstVisit(context, `${env.site.base}index.html#lint`);
+  await context.close();
+  const firstPaths = visit.responses.map((r) => new URL(r.url).pathname);
+
+  // A domain with MX hosts and no MTA-STS (its policy host, asked all the same, does not answer): a final
+  // report the plan is offered for.
+  const domain = 'size-plan.test';
+  env.world.update(siteWorld(domain, { names: { [`_mta-sts.${domain}`]: null }, noHost: true }));
+  const c = await env.browser.newContext();
+  await guard(c, { allow: [env.site.origin, env.world.resolverUrl, `https://mta-sts.${domain}`], world: env.world });
+  const page = await c.newPage();
+  const rec = recordResponses(page);
+  await page.goto(`${env.site.base}index.html?domain=${domain}&resolver=${encodeURIComponent(env.world.resolverUrl)}`);
+  await page.locator('#check-result[data-state="done"]').waitFor({ timeout: 20_000 });
+  await page.locator('#plan').waitFor({ state: 'visible', timeout: 1000 });
+  await page.waitForLoadState('networkidle');
+  const checked = await rec.take();
+  await page.click('#plan-open > summary');
+  await page.locator('#plan[data-state="done"]').waitFor({ timeout: 20_000 });
+  await page.waitForLoadState('networkidle');
+  const opened = await rec.take();
+  await c.close();
+
+  const paths = opened.map((r) => new URL(r.url).pathname);
+  assert.deepEqual([...paths].sort(), ['/mtasts-report-core.mjs', '/mtasts-report-core.wasm', '/plan-view.js', '/report.mjs'],
+    'opening the plan loads its code and the report module, once each, and nothing else');
+  const sum = totals(opened);
+  const wasm = opened.find((r) => r.url.endsWith('/mtasts-report-core.wasm'));
+  t.diagnostic(`opening the change plan, on top of the page and the check: ${kb(sum.gzip)} gzip in ${sum.responses} responses (${kb(sum.bytes)} as served)`);
+  t.diagnostic(`  of which the report module's wasm: ${kb(wasm?.gzip ?? 0)}`);
+  for (const r of opened) t.diagnostic(`    ${new URL(r.url).pathname.padEnd(44)} ${String(r.bytes).padStart(8)} ${String(r.gzip).padStart(8)}`);
+
+  // Neither the first visit nor the check fetched any of it.
+  assert.deepEqual(firstPaths.filter((p) => PLAN_CODE.test(p)), [], `the first visit fetched the plan's code: ${firstPaths.join(' ')}`);
+  const checkedPaths = checked.map((r) => new URL(r.url).pathname);
+  assert.deepEqual(checkedPaths.filter((p) => PLAN_CODE.test(p)), [], `the check fetched the plan's code: ${checkedPaths.join(' ')}`);
+  const firstGzip = totals(visit.responses).gzip;
+  t.diagnostic(`the page's first visit: ${kb(firstGzip)} (opening the plan would add ${kb(sum.gzip)})`);
 });

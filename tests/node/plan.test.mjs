@@ -7,12 +7,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { makeNet } from '../support/fake-net.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { load } = await import(pathToFileURL(join(process.env.MTASTS_DIST ?? join(REPO, 'dist'), 'mtasts.mjs')).href);
+const DIST = process.env.MTASTS_DIST ?? join(REPO, 'dist');
+const { load } = await import(pathToFileURL(join(DIST, 'mtasts.mjs')).href);
 const m = await load();
 
 const D = 'plan.example';
@@ -41,6 +43,16 @@ async function check(options) {
 
 const change = (plan, id) => plan.changes.find((c) => c.id === id);
 
+test('the plan is computed in the report module, not the check module (its size budget): changePlan is async', async () => {
+  // A text of core/src/plan.cpp's plan_text: in the module that holds the plan, and only there.
+  const text = 'MTA-STS change plan for';
+  assert.equal(readFileSync(join(DIST, 'mtasts-core.wasm')).includes(text), false, 'the check module has no plan');
+  assert.equal(readFileSync(join(DIST, 'mtasts-report-core.wasm')).includes(text), true, 'the report module has it');
+  const p = m.changePlan(null);
+  assert.ok(p instanceof Promise);
+  await assert.rejects(p, TypeError);
+});
+
 test('the report carries the TTL of each answer', async () => {
   const r = await check();
   assert.deepEqual(r.ttl, { mx: 3600, sts: 600, tlsrpt: 300, policy_host: 120 });
@@ -49,7 +61,7 @@ test('the report carries the TTL of each answer', async () => {
 test('changePlan: the four changes, dated from the max_age and the TTLs', async () => {
   const r = await check();
   const before = JSON.stringify(r);
-  const plan = m.changePlan(r, { now: new Date(NOW) });
+  const plan = await m.changePlan(r, { now: new Date(NOW) });
   assert.equal(JSON.stringify(r), before, 'the report is not changed');
   assert.equal(plan.kind, 'plan');
   assert.equal(plan.domain, D);
@@ -81,7 +93,7 @@ test('changePlan: the four changes, dated from the max_age and the TTLs', async 
 
 test('changePlan: a planned MX host the policy does not cover is warned about and dated after max_age', async () => {
   const r = await check({ mode: 'enforce' });
-  const plan = m.changePlan(r, { now: NOW, mx: ['MX1.New-Provider.example.'] });
+  const plan = await m.changePlan(r, { now: NOW, mx: ['MX1.New-Provider.example.'] });
   const mx = change(plan, 'mx');
   assert.equal(mx.warnings.length, 1);
   assert.match(mx.warnings[0], /^mx1\.new-provider\.example is not covered by the policy served today/);
@@ -93,14 +105,14 @@ test('changePlan: a planned MX host the policy does not cover is warned about an
   assert.deepEqual(mx.steps[2].records, [{ type: 'MX', name: D, value: '10 mx1.new-provider.example.' }]);
   assert.equal(change(plan, 'enforce').applies, false);
   // A covered host: no warning.
-  assert.deepEqual(change(m.changePlan(r, { now: NOW, mx: [`mx1.${D}`, `mx2.${D}`] }), 'mx').warnings.length, 1);
-  assert.deepEqual(change(m.changePlan(r, { now: NOW, mx: [`mx1.${D}`] }), 'mx').warnings, []);
+  assert.deepEqual(change(await m.changePlan(r, { now: NOW, mx: [`mx1.${D}`, `mx2.${D}`] }), 'mx').warnings.length, 1);
+  assert.deepEqual(change(await m.changePlan(r, { now: NOW, mx: [`mx1.${D}`] }), 'mx').warnings, []);
 });
 
 test('changePlan: a policy the browser may not read gives no dates that rest on max_age, and says what to do', async () => {
   const r = await check({ cors: false });
   assert.equal(r.policy, null);
-  const plan = m.changePlan(r, { now: NOW });
+  const plan = await m.changePlan(r, { now: NOW });
   assert.equal(plan.max_age, null);
   assert.equal(plan.warnings.length, 1);
   assert.match(plan.warnings[0], /Paste the policy/);
@@ -111,15 +123,16 @@ test('changePlan: a policy the browser may not read gives no dates that rest on 
   assert.equal(change(plan, 'policy_host').steps[2].when, 'after 2026-12-01 09:02 UTC', 'the move does not need max_age');
 });
 
-test('changePlan: a report through JSON gives the same plan; bad arguments throw TypeError', async () => {
+test('changePlan: a report through JSON gives the same plan; bad arguments reject with TypeError', async () => {
   const r = await check();
-  assert.deepEqual(m.changePlan(JSON.parse(JSON.stringify(r)), { now: NOW }), m.changePlan(r, { now: NOW }));
-  assert.throws(() => m.changePlan(null), TypeError);
-  assert.throws(() => m.changePlan({}), TypeError);
-  assert.throws(() => m.changePlan(r, { now: 'today' }), TypeError);
-  assert.throws(() => m.changePlan(r, { mx: 'mx.example' }), TypeError);
-  assert.throws(() => m.changePlan(r, { mx: [1] }), TypeError);
+  assert.deepEqual(await m.changePlan(JSON.parse(JSON.stringify(r)), { now: NOW }), await m.changePlan(r, { now: NOW }));
+  await assert.rejects(m.changePlan(null), TypeError);
+  await assert.rejects(m.changePlan({}), TypeError);
+  await assert.rejects(m.changePlan(r, null), TypeError);
+  await assert.rejects(m.changePlan(r, { now: 'today' }), TypeError);
+  await assert.rejects(m.changePlan(r, { mx: 'mx.example' }), TypeError);
+  await assert.rejects(m.changePlan(r, { mx: [1] }), TypeError);
   const t0 = Date.now();
-  const plan = m.changePlan(r);
+  const plan = await m.changePlan(r);
   assert.ok(plan.now >= t0 && plan.now <= Date.now(), 'now defaults to the clock');
 });
