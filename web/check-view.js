@@ -6,9 +6,10 @@
 // markup); the only requests are the page's own files, the chosen resolver, the policy host and the relay.
 import { el } from './dom.mjs';
 import { findingItem, statusBadge, domainName, recordName } from './findings.mjs';
-import {
-  suggestedPolicy, suggestedStsRecord, suggestedTlsRpt, observedFixes, ROLLOUT, historyEntry, staleIdWarning, domainOf,
-} from './fixes.mjs';
+// fixes.mjs (the fixes, the history entry, reading what was typed) loads with the first check, not with the
+// page: the page's first visit has a size budget (tests/e2e/size.test.mjs).
+/** @type {typeof import('./fixes.mjs')} */
+let fx;
 
 const DEFAULT_RESOLVER = 'https://cloudflare-dns.com/dns-query';
 const PRESETS = [DEFAULT_RESOLVER, 'https://dns.google/dns-query'];
@@ -363,8 +364,8 @@ function renderFixes(/** @type {any} */ report) {
   const policyUnread = !report.policy && fetchCheck && fetchCheck.status === 'unknown';
   const good = report.grade === 'A' || report.grade === 'A+';
   $('fixes-heading').textContent = good ? 'Your records, for reference (nothing to fix)' : 'Fixes, from your live data';
-  const can = observedFixes(report);
-  let policy = policyUnread || !mtasts || !can.policy ? null : suggestedPolicy(report, mtasts);
+  const can = fx.observedFixes(report);
+  let policy = policyUnread || !mtasts || !can.policy ? null : fx.suggestedPolicy(report, mtasts);
   if (policy && !mtasts.lintPolicy(policy.text).valid) policy = null; // never offer a policy senders would reject
   if (policy) {
     const notes = el('ul', 'notes');
@@ -378,11 +379,11 @@ function renderFixes(/** @type {any} */ report) {
   }
   if (report.mx_kind !== 'null') {
     if (can.sts) {
-      const sts = suggestedStsRecord(report, now);
+      const sts = fx.suggestedStsRecord(report, now);
       items.push(fixItem(`TXT record ${recordName('_mta-sts.', report)} (a fresh id: publish it only after the policy file changes)`, sts.value));
     }
     if (can.tlsrpt) {
-      const rpt = suggestedTlsRpt(report);
+      const rpt = fx.suggestedTlsRpt(report);
       items.push(fixItem(`TXT record ${recordName('_smtp._tls.', report)}${rpt.existing ? ' (yours, valid)' : ' (change the address to a mailbox you read)'}`, rpt.value));
     }
   }
@@ -394,7 +395,7 @@ function renderFixes(/** @type {any} */ report) {
   for (const item of items) box.append(item);
   if (policy || can.sts || can.tlsrpt) {
     const order = el('ol', 'rollout');
-    for (const step of ROLLOUT) order.append(el('li', null, step.replaceAll('<domain>', report.domain)));
+    for (const step of fx.ROLLOUT) order.append(el('li', null, step.replaceAll('<domain>', report.domain)));
     box.append(el('h4', null, 'Safe order for a new deployment'), order);
   }
   $('fixes').hidden = false;
@@ -491,8 +492,8 @@ function renderHistory() {
 function remember(/** @type {any} */ report) {
   if (!report.domain || report.findings.some((/** @type {any} */ f) => f.code === 'domain.invalid')) return null;
   const history = readHistory();
-  const entry = historyEntry(report, new Date());
-  const warning = staleIdWarning(entry, history);
+  const entry = fx.historyEntry(report, new Date());
+  const warning = fx.staleIdWarning(entry, history);
   writeJson(STORE.history, [entry, ...history].slice(0, HISTORY_MAX));
   renderHistory();
   return warning;
@@ -509,7 +510,14 @@ let running = null;
 let lastReport = null;
 
 async function runCheck(/** @type {string} */ typed, /** @type {{ policyText?: string }} */ extra = {}) {
-  const domain = domainOf(typed);
+  try {
+    fx ??= await import('./fixes.mjs');
+  } catch (err) {
+    resultBox().hidden = false;
+    $('verdict').textContent = `The checker did not load: ${err instanceof Error ? err.message : String(err)}`;
+    return;
+  }
+  const domain = fx.domainOf(typed);
   /** @type {HTMLInputElement} */ ($('domain')).value = typed;
   if (domain === '') {
     $('domain').focus();
