@@ -439,10 +439,10 @@ describe('baseline', () => {
  *   socket buffers).
  */
 const RESOLVER_FAULTS = [
-  { id: 'HTTP 500', override: { http: 500 }, code: 'dns.query.failed', message: /HTTP 500/ },
+  { id: 'HTTP 500', override: { http: 500 }, code: 'dns.query.failed', message: /HTTP 500/, causeMessage: /answered HTTP 500 to all/ },
   {
     id: 'HTTP 429 with Retry-After', override: { http: 429, httpHeaders: { 'retry-after': '120' }, httpBody: 'slow down' },
-    code: 'dns.query.failed', message: /HTTP 429/,
+    code: 'dns.query.failed', message: /HTTP 429/, causeMessage: /answered HTTP 429 to all/,
   },
   {
     id: '200 with an HTML page (text/html)', override: { http: 200, httpType: 'text/html; charset=utf-8', httpBody: HTML },
@@ -466,9 +466,9 @@ const RESOLVER_FAULTS = [
       assert.ok(rec.written < TEN_MB, `the server could not write it all (${rec.written} bytes)`);
     },
   },
-  { id: 'a resolver that never answers', override: { hang: true }, code: 'dns.query.timeout', slow: true },
+  { id: 'a resolver that never answers', override: { hang: true }, code: 'dns.query.timeout', slow: true, causeMessage: /answered none of the/ },
   { id: 'a resolver whose fetch ignores the AbortSignal', override: { hang: true, ignoreAbort: true }, code: 'dns.query.timeout', slow: true, real: false },
-  { id: 'a network error (fetch rejects; over a socket: a reset before the headers)', override: { networkError: true }, code: 'dns.query.failed' },
+  { id: 'a network error (fetch rejects; over a socket: a reset before the headers)', override: { networkError: true }, code: 'dns.query.failed', causeMessage: /could not be reached/ },
   {
     id: 'a body stream that errors midway (over a socket: a reset after part of the body)', override: { bodyError: 14 },
     code: 'dns.query.failed', message: /answered HTTP 200 to the query .* but the answer broke off .*body read failed/, emulatedStream: (s) => assert.ok(s.errored, 'the stream errored'),
@@ -505,8 +505,30 @@ function netFor(scope, override) {
   return makeNet({ zone: z, hosts: hosts() });
 }
 
+/**
+ * Every question failed: the resolver is the root cause (docs/GRADING.md "The root cause"). One
+ * finding about it, first, with the evidence; no per-question finding; each check that needed DNS
+ * says once that it was not checked.
+ */
+function resolverIsTheCause(r, fault, scope) {
+  assert.equal(r.cause?.code, 'dns.resolver.failed', `the cause: ${summary(r)}`);
+  assert.equal(r.cause.check, null);
+  assert.equal(r.findings[0].code, 'dns.resolver.failed', 'the report leads with it');
+  assert.equal(r.findings.filter((f) => f.code === 'dns.resolver.failed').length, 1, 'said once');
+  assert.match(r.cause.message, /DNS queries/);
+  if (fault.causeMessage) assert.match(r.cause.message, fault.causeMessage);
+  assert.deepEqual(r.findings.filter((f) => f.code.startsWith('dns.query.')).map((f) => `${f.check} ${f.code}`), [],
+    'no per-question finding');
+  for (const id of scope.failed) {
+    assert.equal(status(r, id), 'unknown', `${id} is unknown: ${summary(r)}`);
+    assert.ok(r.cause.affects.includes(id), `${id} is among the checks the cause affects`);
+    assert.match(r.checks.find((c) => c.id === id).summary, /^Not checked: the DNS resolver/);
+  }
+}
+
 function assertResolverFault(r, ms, fault, scope, asked, requestMs) {
-  for (const id of scope.failed) failedWith(r, id, fault.code, { about: QUESTION[id], message: fault.message });
+  if (scope.every) resolverIsTheCause(r, fault, scope);
+  else for (const id of scope.failed) failedWith(r, id, fault.code, { about: QUESTION[id], message: fault.message });
   kept(r, scope.kept);
   if (scope.dane) assert.equal(status(r, 'dane'), scope.dane, `dane: ${summary(r)}`);
   graded(r, null, scope.range, false);
@@ -521,7 +543,7 @@ function assertResolverFault(r, ms, fault, scope, asked, requestMs) {
 describe('resolver faults, emulated fetch', () => {
   for (const fault of RESOLVER_FAULTS) {
     for (const scope of SCOPES) {
-      test(`${fault.id} ${scope.id} → ${fault.code}`, async () => {
+      test(`${fault.id} ${scope.id} → ${scope.every ? "dns.resolver.failed (the root cause)" : fault.code}`, async () => {
         const net = netFor(scope, fault.override);
         const { r, ms } = await check(net.fetch, fault.slow ? { timeoutMs: REQUEST_MS } : {});
         assertResolverFault(r, ms, fault, scope, askedOf(net), REQUEST_MS);
@@ -537,7 +559,7 @@ describe('resolver faults, emulated fetch', () => {
 describe('resolver faults, real sockets', () => {
   for (const fault of RESOLVER_FAULTS.filter((f) => f.real !== false)) {
     for (const scope of SCOPES) {
-      test(`${fault.id} ${scope.id} → ${fault.code}`, async () => {
+      test(`${fault.id} ${scope.id} → ${scope.every ? "dns.resolver.failed (the root cause)" : fault.code}`, async () => {
         const net = netFor(scope, fault.realOverride ?? fault.override);
         real.use(net);
         const { r, ms } = await check(real.fetch, fault.slow ? { timeoutMs: REAL_REQUEST_MS } : {});
