@@ -69,6 +69,12 @@ std::string_view label_at(std::string_view name, std::size_t offset) noexcept {
   return name.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
 }
 
+std::string host_key(std::string_view name) {
+  std::string key = lower(name);
+  if (!key.empty() && key.back() == '.') key.pop_back();
+  return key;
+}
+
 bool looks_like_ipv4(std::string_view s) noexcept {
   int parts = 0;
   std::size_t i = 0;

@@ -59,22 +59,17 @@
 
 #include "mtasts/limits.h"
 #include "mtasts/mx_match.h"
+#include "hostname.h"
 #include "text.h"
 
 namespace mtasts::plan {
 
 namespace {
 
-using detail::lower;
+using detail::host_key;
 
 constexpr double minute_ms = 60000;
 constexpr double day_ms = 86400000;
-
-std::string bare(std::string_view host) {
-  std::string h = lower(host);
-  if (!h.empty() && h.back() == '.') h.pop_back();
-  return h;
-}
 
 double ceil_to(double t, double unit) { return std::ceil(t / unit) * unit; }
 
@@ -291,7 +286,7 @@ plan_change migrate(const facts& f, ids& gen) {
   builder b(f, c);
   std::vector<std::string> planned;
   for (const auto& p : in.planned_mx) {
-    const std::string h = bare(p);
+    const std::string h = host_key(p);
     if (h.empty() || contains(planned, h)) continue;
     if (!is_host_name(h)) b.warn(fill("{} is not a host name: an MX record names a host (RFC 5321 §5.1).", {h}));
     planned.push_back(h);
@@ -497,7 +492,7 @@ change_plan make_plan(const plan_input& in, double now_ms) {
   facts f{in, {ceil_to(now_ms, minute_ms), {}}, fill("https://mta-sts.{}/.well-known/mta-sts.txt", {in.domain}),
           "_mta-sts." + in.domain, std::nullopt, {}, {}};
   if (in.mx_kind != std::optional<std::string>("null"))
-    for (const auto& h : in.mx) f.mx.push_back(bare(h));
+    for (const auto& h : in.mx) f.mx.push_back(host_key(h));
   if (!in.policy_observed) {
     f.max_age_missing = "the policy was not observed, so its max_age is not known";
     p.warnings.push_back(fill("The policy at {} was not read{}, so no date that rests on its max_age can be given. "

@@ -420,14 +420,18 @@ void http_client::start_policy(const std::string& id, const std::string& url, do
 
 void http_client::start(std::unique_ptr<transfer> t, const std::string& url, double timeout_ms) {
   t->start = steady::now();
-  CURL* e = multi_ != nullptr ? curl_easy_init() : nullptr;
-  if (e == nullptr) {
+  // libcurl refused the transfer: the request failed before it left.
+  const auto could_not_start = [&] {
     observation o;
     o.id = t->id;
     o.kind = t->doh ? observation_kind::network_error : observation_kind::unreachable;
     o.message = "libcurl could not start the request";
     if (!t->doh) o.failure = "network";
     ready_.push_back(std::move(o));
+  };
+  CURL* e = multi_ != nullptr ? curl_easy_init() : nullptr;
+  if (e == nullptr) {
+    could_not_start();
     return;
   }
   t->easy = e;
@@ -461,12 +465,7 @@ void http_client::start(std::unique_ptr<transfer> t, const std::string& url, dou
     curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
   }
   if (curl_multi_add_handle(multi_, e) != CURLM_OK) {
-    observation o;
-    o.id = t->id;
-    o.kind = t->doh ? observation_kind::network_error : observation_kind::unreachable;
-    o.message = "libcurl could not start the request";
-    if (!t->doh) o.failure = "network";
-    ready_.push_back(std::move(o));
+    could_not_start();
     return;  // t (and its handle) go
   }
   transfers_.emplace(e, std::move(t));

@@ -57,6 +57,12 @@ check_result* find_check(report& rep, std::string_view id) {
 
 bool unread(const check_result* c) { return c && (c->status == status::unknown || c->status == status::fail); }
 
+/** A sentence as a clause: without its final full stop (and spaces). */
+std::string without_full_stop(std::string s) {
+  while (!s.empty() && (s.back() == '.' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
 /** The host of a resolver URL, for the message ("dns.google"); the URL itself when it has none. */
 std::string resolver_name(const std::string& url) {
   auto p = url.find("://");
@@ -182,8 +188,7 @@ const finding* primary(const check_result& c) {
 void set_cause(report& rep, const finding& f, const std::string& check, std::string headline,
                std::vector<std::string> affects) {
   cause_info cause;
-  while (!headline.empty() && (headline.back() == '.' || headline.back() == ' ')) headline.pop_back();
-  cause.headline = std::move(headline);
+  cause.headline = without_full_stop(std::move(headline));
   cause.code = f.code;
   cause.check = check;
   cause.message = f.message;
@@ -193,14 +198,12 @@ void set_cause(report& rep, const finding& f, const std::string& check, std::str
 
 /** The summary of a check left unchecked by the cause: what it would have done, and why not. */
 std::string not_checked(std::string_view what, std::string_view because) {
-  std::string b(because);
-  while (!b.empty() && (b.back() == '.' || b.back() == ' ')) b.pop_back();
-  return std::string(what) + ", because " + b + ".";
+  return std::string(what) + ", because " + without_full_stop(std::string(because)) + ".";
 }
 
 /** "HTTP 404 instead of 200." as the end of a sentence: "HTTP 404 instead of 200"; "The body ..." as "the body ...". */
 std::string clause(std::string s) {
-  while (!s.empty() && (s.back() == '.' || s.back() == ' ')) s.pop_back();
+  s = without_full_stop(std::move(s));
   if (s.size() > 1 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'a' && s[1] <= 'z') s[0] = static_cast<char>(s[0] - 'A' + 'a');
   return s;
 }

@@ -40,9 +40,7 @@ void read_hosts(context& ctx, check_result& c, const lookup& l) {
       ++null_count;
       continue;
     }
-    std::string key = lower(m->exchange);
-    if (!key.empty() && key.back() == '.') key.pop_back();
-    if (seen.insert(std::move(key)).second)
+    if (seen.insert(host_key(m->exchange)).second)
       hosts.push_back(mx_host{m->exchange, m->preference, std::nullopt, std::nullopt, std::nullopt, {}, std::nullopt});
   }
   std::stable_sort(hosts.begin(), hosts.end(),

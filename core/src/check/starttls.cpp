@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "../report/internal.h"
+#include "../hostname.h"
 #include "../text.h"
 #include "context.h"
 
@@ -122,12 +123,6 @@ std::string what_failed(const context& ctx, const mx_host& h, const tls_probe& p
   return who + detail_text(p);
 }
 
-std::string host_name(const mx_host& h) {
-  std::string n = lower(h.host);
-  if (!n.empty() && n.back() == '.') n.pop_back();
-  return n;
-}
-
 }  // namespace
 
 void check_starttls(context& ctx, check_result& c) {
@@ -139,7 +134,7 @@ void check_starttls(context& ctx, check_result& c) {
   std::vector<std::string> failed_names, ok_versions;
   for (std::size_t i = 0; i < probed_max; ++i) {
     mx_host& h = rep.mx[i];
-    const std::string name = host_name(h);
+    const std::string name = host_key(h.host);
     if (name.find('\\') != std::string::npos || !dns::encode_query(name, dns::rr_type::a).ok()) {
       // Not a host name (escapes, too long): there is no address to connect to.
       ++no_address;
