@@ -57,10 +57,10 @@ name_scan scan_name(std::string_view name, name_grammar grammar, std::size_t max
 /** The label `name_scan` points at (for messages). */
 std::string_view label_at(std::string_view name, std::size_t offset) noexcept;
 
-/** A dotted quad such as 192.0.2.1 (syntactically a Domain, never a host name). */
 /** A host name as a key for comparison: lower case (ASCII), without a trailing dot. */
 std::string host_key(std::string_view name);
 
+/** A dotted quad such as 192.0.2.1 (syntactically a Domain, never a host name). */
 bool looks_like_ipv4(std::string_view s) noexcept;
 
 /** True for a TLD, or a multi-label public suffix of a short built-in list (co.uk, com.au, ...; not the full PSL). */

@@ -792,8 +792,20 @@ test('the change plan when its code or the report module does not load: said in 
   const r = await runCheck(page, s.domain);
   assert.equal(r.grade, 'B', brief(r));
   const toggle = () => page.click('#plan-open > summary');
+  // The details element's toggle event comes after the click, so the state left by the previous attempt is
+  // still there for a moment: the test waits for this attempt's own "loading" and then "failed".
+  await page.evaluate(() => {
+    const plan = /** @type {HTMLElement} */ (document.getElementById('plan'));
+    /** @type {any} */ (window).planStates = [];
+    new MutationObserver(() => /** @type {any} */ (window).planStates.push(plan.dataset.state))
+      .observe(plan, { attributes: true, attributeFilter: ['data-state'] });
+  });
   const failed = async (what) => {
-    await page.locator('#plan[data-state="failed"]').waitFor({ timeout: 5000 });
+    await page.waitForFunction(() => {
+      const states = /** @type {any} */ (window).planStates;
+      return states.indexOf('loading') >= 0 && states[states.length - 1] === 'failed';
+    }, undefined, { timeout: 5000 });
+    await page.evaluate(() => { /** @type {any} */ (window).planStates = []; });
     assert.match(await page.locator('#plan-status').textContent() ?? '', /^The change plan did not load: \S/, what);
     assert.equal(await page.locator('#plan details.plan-change').count(), 0, what);
     assert.equal(await page.locator('#plan-download').isVisible(), false, what);

@@ -716,7 +716,7 @@ TEST_SUITE("report.summarize") {
 
   TEST_CASE("byMx: lower case, no final dot, receiving-ip when no name, (not reported) when neither") {
     json j = base();
-    pol0(j)["summary"]["total-failure-session-count"] = 1 + 2 + 4 + 8 + 16;
+    pol0(j)["summary"]["total-failure-session-count"] = 1 + 2 + 4 + 8 + 16 + 32;
     pol0(j)["failure-details"] = json::array({
         {{"result-type", "certificate-expired"}, {"receiving-mx-hostname", "MX1.Example.COM."}, {"failed-session-count", 1}},
         {{"result-type", "certificate-expired"}, {"receiving-mx-hostname", "mx1.example.com"}, {"failed-session-count", 2}},
@@ -724,23 +724,29 @@ TEST_SUITE("report.summarize") {
         {{"result-type", "sts-policy-fetch-error"}, {"failed-session-count", 8}},
         {{"result-type", "starttls-not-supported"}, {"receiving-mx-hostname", ""}, {"receiving-ip", "192.0.2.7"},
          {"failed-session-count", 16}},
+        // The address is keyed as a name is (the fuzzer's find: a capital in receiving-ip reached the key).
+        {{"result-type", "validation-failure"}, {"receiving-ip", "2001:DB8::A."}, {"failed-session-count", 32}},
     });
     const auto s = tlsrpt::summarize({in("r.json", j.dump())});
-    REQUIRE(s.by_mx.size() == 3);
-    CHECK(s.by_mx[0].mx == "192.0.2.7");
-    CHECK(s.by_mx[0].failed == 20);
-    CHECK(s.by_mx[1].mx == "(not reported)");
-    CHECK(s.by_mx[1].failed == 8);
-    CHECK(s.by_mx[2].mx == "mx1.example.com");
-    CHECK(s.by_mx[2].failed == 3);
-    REQUIRE(s.by_mx[2].result_types.size() == 1);
-    CHECK(s.by_mx[2].result_types[0].result_type == "certificate-expired");
-    CHECK(s.by_mx[2].result_types[0].failed == 3);
-    REQUIRE(s.by_result_type.size() == 3);
-    CHECK(s.by_result_type[0].result_type == "starttls-not-supported");
-    CHECK(s.by_result_type[0].failed == 20);
-    CHECK(s.by_result_type[0].mx == std::vector<std::string>{"192.0.2.7"});
-    CHECK(s.by_result_type[0].info == tlsrpt::find_result_type("starttls-not-supported"));
+    REQUIRE(s.by_mx.size() == 4);
+    CHECK(s.by_mx[0].mx == "2001:db8::a");
+    CHECK(s.by_mx[0].failed == 32);
+    CHECK(s.by_mx[1].mx == "192.0.2.7");
+    CHECK(s.by_mx[1].failed == 20);
+    CHECK(s.by_mx[2].mx == "(not reported)");
+    CHECK(s.by_mx[2].failed == 8);
+    CHECK(s.by_mx[3].mx == "mx1.example.com");
+    CHECK(s.by_mx[3].failed == 3);
+    REQUIRE(s.by_mx[3].result_types.size() == 1);
+    CHECK(s.by_mx[3].result_types[0].result_type == "certificate-expired");
+    CHECK(s.by_mx[3].result_types[0].failed == 3);
+    REQUIRE(s.by_result_type.size() == 4);
+    CHECK(s.by_result_type[0].result_type == "validation-failure");
+    CHECK(s.by_result_type[0].mx == std::vector<std::string>{"2001:db8::a"});
+    CHECK(s.by_result_type[1].result_type == "starttls-not-supported");
+    CHECK(s.by_result_type[1].failed == 20);
+    CHECK(s.by_result_type[1].mx == std::vector<std::string>{"192.0.2.7"});
+    CHECK(s.by_result_type[1].info == tlsrpt::find_result_type("starttls-not-supported"));
   }
 
   TEST_CASE("byMx: equal failures are sorted by name") {

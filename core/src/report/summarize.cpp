@@ -6,6 +6,7 @@
  *        docs/REPORTS.md says what each list holds and how it is sorted.
  */
 #include <algorithm>
+#include <initializer_list>
 #include <map>
 #include <set>
 #include <string>
@@ -29,12 +30,14 @@ void add(counts& c, std::uint64_t ok, std::uint64_t failed) {
   c.failed = saturating_add(c.failed, failed);
 }
 
-/** "MX1.Example.COM." -> "mx1.example.com" */
+/** "MX1.Example.COM." -> "mx1.example.com"; without a name, the receiving-ip keyed the same way ("2001:DB8::A" ->
+ * "2001:db8::a"), so one host is one row however a sender spelled it. */
 std::string mx_name(const failure_detail& d) {
-  std::string name = detail::lower(d.receiving_mx_hostname);
-  while (!name.empty() && name.back() == '.') name.pop_back();
-  if (!name.empty()) return name;
-  if (!d.receiving_ip.empty()) return d.receiving_ip;
+  for (const std::string* field : {&d.receiving_mx_hostname, &d.receiving_ip}) {
+    std::string name = detail::lower(*field);
+    while (!name.empty() && name.back() == '.') name.pop_back();
+    if (!name.empty()) return name;
+  }
   return not_reported;
 }
 
